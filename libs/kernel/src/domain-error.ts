@@ -19,7 +19,11 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(code: string, message: string, readonly fields: readonly FieldError[] = []) {
+  constructor(
+    code: string,
+    message: string,
+    readonly fields: readonly FieldError[] = [],
+  ) {
     super('validation', code, message, { fields });
   }
 }

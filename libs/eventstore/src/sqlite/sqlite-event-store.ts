@@ -165,9 +165,7 @@ export class SqliteEventStore implements EventStore {
       const clauses = ['position > ?', 'position <= ?'];
       if (filter.eventTypes) clauses.push(`type IN (${placeholders(types.length)})`);
       if (filter.categories) clauses.push(`category IN (${placeholders(categories.length)})`);
-      statement = this.db
-        .prepare(`SELECT ${COLUMNS} FROM events WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`)
-        .raw();
+      statement = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`).raw();
       this.filteredReads.set(key, statement);
     }
     return statement;
@@ -235,6 +233,4 @@ export class SqliteEventStore implements EventStore {
 const placeholders = (count: number): string => new Array(count).fill('?').join(', ');
 
 const isDuplicateEventId = (error: unknown): boolean =>
-  error instanceof Database.SqliteError &&
-  error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-  error.message.includes('events.event_id');
+  error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.event_id');

@@ -105,9 +105,9 @@ export const describeEventStoreContract = (adapterName: string, factory: Contrac
       });
 
       it('refuses stream_exists on a missing stream', async () => {
-        await expect(store.appendToStream(stream, [newEvent('Counted')], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
-          WrongExpectedRevisionError,
-        );
+        await expect(
+          store.appendToStream(stream, [newEvent('Counted')], { expectedRevision: 'stream_exists' }),
+        ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
         expect(await store.readStream(stream)).toEqual([]);
       });
 
@@ -156,7 +156,9 @@ export const describeEventStoreContract = (adapterName: string, factory: Contrac
     describe('appending to many streams', () => {
       it('appends to every stream in one call and reports each result', async () => {
         const streams = Array.from({ length: 50 }, (_, i) => `${category}-fan${i}`);
-        const results = await store.appendToStreams(streams.map((s, i) => ({ streamId: s, events: newEvents('Assigned', 1, i), expectedRevision: 'no_stream' })));
+        const results = await store.appendToStreams(
+          streams.map((s, i) => ({ streamId: s, events: newEvents('Assigned', 1, i), expectedRevision: 'no_stream' })),
+        );
         expect(results.map((r) => r.streamId)).toEqual(streams);
         expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
         const all = await store.readAll({ filter: { categories: [category] }, maxCount: 100 });
@@ -208,7 +210,10 @@ export const describeEventStoreContract = (adapterName: string, factory: Contrac
         await store.appendToStream(`${other}-1`, [newEvent(typeX, { i: 2 }), newEvent('Y', { i: 3 })]);
         expect(dataOf(await store.readAll({ filter: { eventTypes: [typeX] } }))).toEqual([{ i: 0 }, { i: 2 }]);
         expect(dataOf(await store.readAll({ filter: { categories: [other] } }))).toEqual([{ i: 2 }, { i: 3 }]);
-        expect(dataOf(await store.readAll({ filter: { categories: [category, other], eventTypes: ['Y'] } }))).toEqual([{ i: 1 }, { i: 3 }]);
+        expect(dataOf(await store.readAll({ filter: { categories: [category, other], eventTypes: ['Y'] } }))).toEqual([
+          { i: 1 },
+          { i: 3 },
+        ]);
       });
     });
 

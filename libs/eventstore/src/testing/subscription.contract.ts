@@ -4,7 +4,11 @@ import { InMemoryCheckpointStore } from '../subscriptions/checkpoint-store';
 import { CheckpointedSubscription } from '../subscriptions/checkpointed-subscription';
 import { newEvent, newEvents } from './event-fixtures';
 
-export const waitUntil = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> => {
+export const waitUntil = async (
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -52,7 +56,10 @@ export const describeSubscriptionContract = (context: () => { store: EventStore;
 
     it('delivers only the events its filter selects', async () => {
       const { store, category } = context();
-      const feed = store.subscribe({ after: await store.headPosition(), filter: { categories: [category], eventTypes: ['Wanted'] } });
+      const feed = store.subscribe({
+        after: await store.headPosition(),
+        filter: { categories: [category], eventTypes: ['Wanted'] },
+      });
       const received: string[] = [];
       const consuming = (async () => {
         for await (const batch of feed) received.push(...batch.map((e) => e.type));

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { SubscriptionHost } from './subscription-host';
+
+/** The subscription host. Projections, sagas and the relay register with it. Expects PlatformModule beside it. */
+@Module({ providers: [SubscriptionHost], exports: [SubscriptionHost] })
+export class WorkerModule {}

@@ -1,0 +1,101 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const trimmed = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() || undefined : value);
+const integer = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * Every setting the engine reads, from environment variables. With none of the external
+ * URLs set, the engine runs embedded: SQLite in DATA_DIR, no Kafka.
+ */
+export class AppConfig {
+  @Transform(integer)
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(trimmed)
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(trimmed)
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @IsIn(['NORMAL', 'FULL'], { message: 'SQLITE_DURABILITY must be NORMAL or FULL' })
+  SQLITE_DURABILITY: 'NORMAL' | 'FULL' = 'NORMAL';
+
+  @Transform(trimmed)
+  @IsOptional()
+  @Matches(/^(kurrentdb|esdb|kdb)(\+discover)?:\/\/\S+$/, {
+    message: 'EVENTSTORE_URL must be a KurrentDB connection string such as kurrentdb://host:2113?tls=false',
+  })
+  EVENTSTORE_URL?: string;
+
+  @Transform(trimmed)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'READSTORE_URL must be a PostgreSQL URL such as postgres://user@host:5432/db' })
+  READSTORE_URL?: string;
+
+  @Transform(trimmed)
+  @IsOptional()
+  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS?: string;
+
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  KAFKA_TOPIC_PREFIX = 'vwu';
+
+  get mode(): 'embedded' | 'production' {
+    return this.EVENTSTORE_URL ? 'production' : 'embedded';
+  }
+
+  get kafkaBrokers(): string[] {
+    return this.KAFKA_BROKERS ? this.KAFKA_BROKERS.split(',') : [];
+  }
+}
+
+export const CONFIG_KEYS = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'LOG_LEVEL',
+  'SQLITE_DURABILITY',
+  'EVENTSTORE_URL',
+  'READSTORE_URL',
+  'KAFKA_BROKERS',
+  'KAFKA_TOPIC_PREFIX',
+] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; a bad value throws a ConfigError naming every problem. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  const source = Object.fromEntries(
+    CONFIG_KEYS.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+  );
+  const config = plainToInstance(AppConfig, source);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map(
+        (error) => `${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+      ),
+    );
+  }
+  return config;
+};

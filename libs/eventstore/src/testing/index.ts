@@ -1,0 +1,3 @@
+export * from './event-fixtures';
+export * from './event-store.contract';
+export * from './subscription.contract';

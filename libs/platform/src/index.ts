@@ -1,0 +1,4 @@
+export * from './logger';
+export * from './stores';
+export * from './platform.module';
+export * from './run-main';

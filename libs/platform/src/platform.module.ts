@@ -1,0 +1,40 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfig } from '@app/config';
+import { EVENT_STORE, type EventStore } from '@app/eventstore';
+import { CommandHandler } from '@app/commanding';
+import { LOGGER } from './logger';
+import { openStores, type Stores } from './stores';
+
+export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
+const STORES = Symbol('STORES');
+
+/** Configuration, logging, the event store and the command handler, shared by api and worker. */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(STORES) private readonly stores: Stores,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: STORES, useFactory: () => openStores(config) },
+        { provide: EVENT_STORE, useFactory: (stores: Stores) => stores.eventStore, inject: [STORES] },
+        { provide: CHECKPOINT_STORE, useFactory: (stores: Stores) => stores.checkpoints, inject: [STORES] },
+        { provide: CommandHandler, useFactory: (store: EventStore) => new CommandHandler(store), inject: [EVENT_STORE] },
+      ],
+      exports: [AppConfig, LOGGER, EVENT_STORE, CHECKPOINT_STORE, CommandHandler],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stores.eventStore.close();
+    this.logger.info({ store: this.stores.describe }, 'event store closed');
+  }
+}

@@ -1,6 +1,15 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { HealthController } from './health/health.controller';
+import { AuthGuard } from './http/auth.guard';
+import { ErrorFilter } from './http/error.filter';
 
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
-@Module({ controllers: [HealthController] })
+@Module({
+  controllers: [HealthController],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ErrorFilter },
+  ],
+})
 export class ApiModule {}

@@ -55,6 +55,22 @@ export class AppConfig {
   @IsString()
   KAFKA_TOPIC_PREFIX = 'vwu';
 
+  /** HS256 key for bearer tokens. Embedded mode makes one in DATA_DIR when unset; production requires it. */
+  @Transform(trimmed)
+  @IsOptional()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(trimmed)
+  @IsString()
+  JWT_ISSUER = 'vwu-engine';
+
+  @Transform(integer)
+  @IsInt({ message: 'TOKEN_TTL_SECONDS must be a whole number' })
+  @Min(60)
+  @Max(31_536_000)
+  TOKEN_TTL_SECONDS = 43_200;
+
   get mode(): 'embedded' | 'production' {
     return this.EVENTSTORE_URL ? 'production' : 'embedded';
   }
@@ -74,6 +90,9 @@ export const CONFIG_KEYS = [
   'READSTORE_URL',
   'KAFKA_BROKERS',
   'KAFKA_TOPIC_PREFIX',
+  'JWT_SECRET',
+  'JWT_ISSUER',
+  'TOKEN_TTL_SECONDS',
 ] as const;
 
 export class ConfigError extends Error {
@@ -89,13 +108,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     CONFIG_KEYS.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
   );
   const config = plainToInstance(AppConfig, source);
-  const errors = validateSync(config, { forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map(
-        (error) => `${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`,
-      ),
-    );
+  const problems = validateSync(config, { forbidUnknownValues: true }).map((error) => {
+    const shown = error.property === 'JWT_SECRET' ? '(hidden)' : JSON.stringify(error.value);
+    return `${error.property}=${shown}: ${Object.values(error.constraints ?? {}).join('; ')}`;
+  });
+  if (config.mode === 'production' && !config.JWT_SECRET) {
+    problems.push('JWT_SECRET is required when EVENTSTORE_URL is set (production mode)');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 };

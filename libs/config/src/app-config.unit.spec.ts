@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       EVENTSTORE_URL: 'kurrentdb://node1:2113?tls=false',
       READSTORE_URL: 'postgres://engine@db:5432/engine',
       KAFKA_BROKERS: 'k1:9092,k2:9092',
+      JWT_SECRET: 'x'.repeat(40),
     });
     expect(config.PORT).toBe(8080);
     expect(config.SQLITE_DURABILITY).toBe('FULL');
@@ -35,7 +36,20 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/LOG_LEVEL="loud"/);
     expect(problems).toMatch(/EVENTSTORE_URL="http:\/\/x": EVENTSTORE_URL must be a KurrentDB connection string/);
     expect(problems).toMatch(/KAFKA_BROKERS="k1": KAFKA_BROKERS must be a comma-separated list/);
-    expect((error as ConfigError).problems).toHaveLength(4);
+    expect(problems).toMatch(/JWT_SECRET is required/);
+    expect((error as ConfigError).problems).toHaveLength(5);
+  });
+
+  it('requires a JWT secret in production mode, and never prints it', () => {
+    expect(() => loadConfig({ EVENTSTORE_URL: 'kurrentdb://h:2113' })).toThrow(/JWT_SECRET is required/);
+    let message = '';
+    try {
+      loadConfig({ JWT_SECRET: 'short-secret' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/JWT_SECRET=\(hidden\): JWT_SECRET must be at least 32 characters/);
+    expect(message).not.toContain('short-secret');
   });
 
   it('refuses a port out of range', () => {

@@ -2,7 +2,7 @@
  * Errors the domain throws, each with a stable code such as `REPORT.ALREADY_APPROVED`.
  * The HTTP layer maps the kind to a status code; nothing else inspects messages.
  */
-export type DomainErrorKind = 'validation' | 'illegal_state' | 'not_found' | 'conflict' | 'forbidden';
+export type DomainErrorKind = 'validation' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'illegal_state';
 
 export type FieldError = Readonly<{ field: string; message: string }>;
 

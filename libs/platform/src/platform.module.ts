@@ -3,10 +3,13 @@ import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/eventstore';
 import { CommandHandler } from '@app/commanding';
+import { CLOCK, type Clock, systemClock } from './clock';
 import { LOGGER } from './logger';
+import { tokenSecret } from './token-secret';
 import { openStores, type Stores } from './stores';
 
 export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
+export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
 const STORES = Symbol('STORES');
 
 /** Configuration, logging, the event store and the command handler, shared by api and worker. */
@@ -18,18 +21,20 @@ export class PlatformModule implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, clock: Clock = systemClock): DynamicModule {
     return {
       module: PlatformModule,
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: CLOCK, useValue: clock },
+        { provide: TOKEN_SECRET, useFactory: () => tokenSecret(config) },
         { provide: STORES, useFactory: () => openStores(config) },
         { provide: EVENT_STORE, useFactory: (stores: Stores) => stores.eventStore, inject: [STORES] },
         { provide: CHECKPOINT_STORE, useFactory: (stores: Stores) => stores.checkpoints, inject: [STORES] },
         { provide: CommandHandler, useFactory: (store: EventStore) => new CommandHandler(store), inject: [EVENT_STORE] },
       ],
-      exports: [AppConfig, LOGGER, EVENT_STORE, CHECKPOINT_STORE, CommandHandler],
+      exports: [AppConfig, LOGGER, CLOCK, TOKEN_SECRET, EVENT_STORE, CHECKPOINT_STORE, CommandHandler],
     };
   }
 

@@ -2,9 +2,11 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/eventstore';
+import { Public } from '../http/public.decorator';
 
 type Readiness = { ready: boolean; headPosition?: number; error?: string };
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

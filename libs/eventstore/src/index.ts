@@ -11,3 +11,4 @@ export * from './in-memory/in-memory-event-store';
 export * from './subscriptions/checkpoint-store';
 export * from './subscriptions/sqlite-checkpoint-store';
 export * from './subscriptions/checkpointed-subscription';
+export * from './kurrentdb/kurrentdb-event-store';

@@ -232,5 +232,9 @@ export class SqliteEventStore implements EventStore {
 
 const placeholders = (count: number): string => new Array(count).fill('?').join(', ');
 
-const isDuplicateEventId = (error: unknown): boolean =>
-  error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.event_id');
+// Checked by code, not instanceof: the native addon builds its errors from whichever copy of
+// better-sqlite3 registered its error class last (Jest loads one per test file).
+const isDuplicateEventId = (error: unknown): boolean => {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.event_id');
+};

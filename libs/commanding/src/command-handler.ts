@@ -3,6 +3,7 @@ import { ConflictError } from '@app/kernel';
 import {
   DuplicateEventIdError,
   type EventStore,
+  type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
   WrongExpectedRevisionError,
@@ -21,10 +22,24 @@ export type CommandResult = Readonly<{
   replayed: boolean;
 }>;
 
-export type HandleOptions = Readonly<{
+/** Events for another stream, written in the same append as the command's own (the fan-out path). */
+export type AlongsideAppend = Readonly<{ streamId: string; events: readonly Event[]; expectedRevision?: ExpectedRevision }>;
+
+export type HandleOptions<E extends Event = Event, S = unknown> = Readonly<{
   /** From `If-Match`: the caller's view of the stream. A mismatch fails at once, without retry (412). */
   expectedRevision?: number;
+  /**
+   * Derives appends to other streams from what was decided, e.g. one DirectiveAssigned per assignee
+   * when a directive is issued. They go into the same multi-stream append, so on an atomic store
+   * either all of it is recorded or none.
+   */
+  alongside?: (decided: readonly E[], state: S) => readonly AlongsideAppend[];
 }>;
+
+/** One command for a stream that must not exist yet, for batches (imports, opening a period). */
+export type NewStreamCommand<C> = Readonly<{ streamId: string; command: C }>;
+
+export type BatchResult = Readonly<{ streams: number; events: number; position: number; replayed: boolean }>;
 
 export type CommandHandlerOptions = Readonly<{
   maxRetries?: number;
@@ -62,7 +77,7 @@ export class CommandHandler {
     decider: Decider<C, E, S>,
     streamId: string,
     command: C,
-    options: HandleOptions = {},
+    options: HandleOptions<E, S> = {},
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
       const history = await this.store.readStream(streamId);
@@ -80,9 +95,21 @@ export class CommandHandler {
       }
       try {
         const toAppend = decided.map((event, index) => this.toNewEvent(command, streamId, event, index));
-        const appended = await this.store.appendToStream(streamId, toAppend, {
-          expectedRevision: revision < 0 ? 'no_stream' : revision,
-        });
+        const expectedRevision = revision < 0 ? 'no_stream' : revision;
+        const others = options.alongside?.(decided, state) ?? [];
+        const appended =
+          others.length === 0
+            ? await this.store.appendToStream(streamId, toAppend, { expectedRevision })
+            : (
+                await this.store.appendToStreams([
+                  { streamId, events: toAppend, expectedRevision },
+                  ...others.map((other) => ({
+                    streamId: other.streamId,
+                    events: other.events.map((event, index) => this.toNewEvent(command, other.streamId, event, index)),
+                    expectedRevision: other.expectedRevision,
+                  })),
+                ])
+              )[0];
         return {
           streamId,
           revision: appended.nextExpectedRevision,
@@ -93,10 +120,42 @@ export class CommandHandler {
       } catch (error) {
         const retryable = error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError;
         const pinned = options.expectedRevision !== undefined && error instanceof WrongExpectedRevisionError;
-        if (!retryable || pinned) throw error;
+        // A conflict on another stream of the append is not a race on this one: retrying cannot help.
+        const elsewhere = error instanceof WrongExpectedRevisionError && error.streamId !== streamId;
+        if (!retryable || pinned || elsewhere) throw error;
         if (attempt > this.maxRetries) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
       }
     }
+  }
+
+  /**
+   * Decides each command against an empty stream and appends everything in one multi-stream call,
+   * every stream expected not to exist. Repeating the batch (same command id on its first stream)
+   * returns the first result and writes nothing.
+   */
+  async handleNewStreams<C extends Command, E extends Event, S>(
+    decider: Decider<C, E, S>,
+    items: readonly NewStreamCommand<C>[],
+  ): Promise<BatchResult> {
+    if (items.length === 0) return { streams: 0, events: 0, position: 0, replayed: false };
+    const first = items[0];
+    const earlier = (await this.store.readStream(first.streamId)).filter(
+      (e) => e.metadata.commandId === first.command.metadata.commandId,
+    );
+    if (earlier.length > 0) {
+      return { streams: items.length, events: 0, position: earlier[earlier.length - 1].position, replayed: true };
+    }
+    let events = 0;
+    const requests = items.flatMap(({ streamId, command }) => {
+      const decided = decider.decide(command, decider.initialState());
+      events += decided.length;
+      if (decided.length === 0) return [];
+      const newEvents = decided.map((event, index) => this.toNewEvent(command, streamId, event, index));
+      return [{ streamId, events: newEvents, expectedRevision: 'no_stream' as const }];
+    });
+    const results = await this.store.appendToStreams(requests);
+    const position = results.reduce((max, r) => Math.max(max, r.position), 0);
+    return { streams: results.length, events, position, replayed: false };
   }
 
   private toNewEvent(command: Command, streamId: string, event: Event, index: number): NewEvent {

@@ -151,6 +151,59 @@ describe('CommandHandler', () => {
     expect(ok.revision).toBe(2);
   });
 
+  it('writes fan-out events to other streams in the same append, and answers a repeat without writing', async () => {
+    const fanOut = (decided: readonly TallyEvent[]) =>
+      decided.map((e, i) => ({
+        streamId: `echo-${i}`,
+        events: [{ type: 'Echoed', data: { of: e.type } }],
+        expectedRevision: 'no_stream' as const,
+      }));
+    const first = await handler.handle(tally, 'tally-1', open(5, 'open-fan'), { alongside: fanOut });
+    expect((await store.readStream('echo-0')).map((e) => [e.type, e.data, e.metadata.commandId])).toEqual([
+      ['Echoed', { of: 'TallyOpened' }, 'open-fan'],
+    ]);
+    const head = await store.headPosition();
+    expect(await handler.handle(tally, 'tally-1', open(5, 'open-fan'), { alongside: fanOut })).toEqual({
+      ...first,
+      replayed: true,
+    });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('writes nothing at all, and does not retry, when a fan-out stream conflicts', async () => {
+    await store.appendToStream('echo-0', [
+      {
+        id: 'x',
+        type: 'Echoed',
+        data: {},
+        metadata: { eventId: 'x', actor: { userId: 'u' }, occurredAt: '', correlationId: '', causationId: '', schemaVersion: 1 },
+      },
+    ]);
+    const head = await store.headPosition();
+    const attempt = handler.handle(tally, 'tally-1', open(), {
+      alongside: () => [{ streamId: 'echo-0', events: [{ type: 'Echoed', data: {} }], expectedRevision: 'no_stream' }],
+    });
+    await expect(attempt).rejects.toMatchObject({ streamId: 'echo-0', code: 'EVENTSTORE.WRONG_EXPECTED_REVISION' });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('decides a batch of new streams and appends them in one call; a repeat writes nothing', async () => {
+    const items = ['a', 'b', 'c'].map((id, i) => ({ streamId: `tally-${id}`, command: open(10 + i, 'batch-1') }));
+    const result = await handler.handleNewStreams(tally, items);
+    expect(result).toMatchObject({ streams: 3, events: 3, replayed: false });
+    expect((await store.readStream('tally-c'))[0].data).toEqual({ limit: 12 });
+    const head = await store.headPosition();
+    expect(await handler.handleNewStreams(tally, items)).toMatchObject({ replayed: true, position: result.position - 2 });
+    expect(await store.headPosition()).toBe(head);
+    await expect(
+      handler.handleNewStreams(tally, [
+        { streamId: 'tally-new', command: open(1) },
+        { streamId: 'tally-a', command: open(1) },
+      ]),
+    ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(await store.readStream('tally-new')).toEqual([]);
+  });
+
   it('keeps every increment when many commands race on one stream in a real SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmd-'));
     const a = SqliteEventStore.open(join(dir, 'events.db'));

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { domainProviders } from './commands/domain.providers';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
+import { UnitsController } from './units/units.controller';
 
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
 @Module({
-  controllers: [HealthController],
-  providers: [
-    { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_FILTER, useClass: ErrorFilter },
-  ],
+  controllers: [HealthController, UnitsController],
+  providers: [...domainProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class ApiModule {}

@@ -8,6 +8,8 @@ import { validationPipe } from './http/validation';
 
 /** Bodies larger than this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** CSV imports of a national hierarchy (~100,000 lines) are larger. */
+export const MAX_CSV_BYTES = 32 * 1024 * 1024;
 
 /** Builds the Fastify-based Nest application for a root module; shared by the api and engine entry points and tests. */
 export const createHttpApp = async (root: DynamicModule, logger: Logger): Promise<NestFastifyApplication> => {
@@ -17,5 +19,11 @@ export const createHttpApp = async (root: DynamicModule, logger: Logger): Promis
     abortOnError: false,
   });
   app.useGlobalPipes(validationPipe());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_CSV_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
   return app;
 };

@@ -11,3 +11,4 @@ export * from './domain/fan-out';
 export * from './domain/directive-import';
 export * from './directive.streams';
 export * from './directive-file';
+export * from './application/directive.service';

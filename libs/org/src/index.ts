@@ -10,3 +10,6 @@ export { isIsoDate } from './domain/validation';
 export * from './unit.streams';
 export * from './sample/national-hierarchy';
 export * from './sample/lao-cai-hierarchy';
+export * from './application/unit-directory';
+export * from './application/access';
+export * from './application/unit.service';

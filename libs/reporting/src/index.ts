@@ -5,3 +5,4 @@ export * from './domain/report.errors';
 export * from './domain/report.validation';
 export * from './domain/report.decider';
 export * from './report.streams';
+export * from './application/reporting.service';

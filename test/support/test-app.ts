@@ -69,6 +69,7 @@ export class TestApp {
     } catch {
       json = undefined;
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies loosely
     return { status: response.statusCode, headers: response.headers, json: json as Record<string, any>, text: response.body };
   }
 

@@ -129,7 +129,10 @@ export class CommandHandler {
   }
 
   /** Folds a stream into its current state, for look-ups before another command is decided. */
-  async load<E extends Event, S>(decider: Pick<Decider<Command, E, S>, 'initialState' | 'evolve'>, streamId: string): Promise<{ state: S; revision: number }> {
+  async load<E extends Event, S>(
+    decider: Pick<Decider<Command, E, S>, 'initialState' | 'evolve'>,
+    streamId: string,
+  ): Promise<{ state: S; revision: number }> {
     const history = await this.store.readStream(streamId);
     const state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState());
     return { state, revision: history.length - 1 };

@@ -165,7 +165,12 @@ export class SqliteEventStore implements EventStore {
       const clauses = ['position > ?', 'position <= ?'];
       if (filter.eventTypes) clauses.push(`type IN (${placeholders(types.length)})`);
       if (filter.categories) clauses.push(`category IN (${placeholders(categories.length)})`);
-      statement = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`).raw();
+      // Pin the index: after ANALYZE, SQLite may prefer a rowid range scan, which reads every
+      // event after the position instead of only the matching ones (measured: 8 µs → 950 µs).
+      const index = filter.categories ? 'events_category_position' : 'events_type_position';
+      statement = this.db
+        .prepare(`SELECT ${COLUMNS} FROM events INDEXED BY ${index} WHERE ${clauses.join(' AND ')} ORDER BY position LIMIT ?`)
+        .raw();
       this.filteredReads.set(key, statement);
     }
     return statement;

@@ -85,14 +85,13 @@ export class ReportingService {
     });
   }
 
+  // Neither check needs the unit tree: the obligation names its unit and its reviewer, and the
+  // decider compares them with the actor, so no directory refresh on this hot path.
   private async asReporter(context: ActingContext, unitId: string): Promise<void> {
-    await this.directory.refresh();
     this.access.requireActingFor(context.principal, unitId, REPORTERS);
   }
 
-  /** The reviewer is checked by the decider against the obligation; here only the role. */
   private async asReviewer(context: ActingContext): Promise<void> {
-    await this.directory.refresh();
     this.access.requireRole(context.principal, ['leader']);
   }
 

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { domainProviders } from './commands/domain.providers';
+import { DirectivesController } from './directives/directives.controller';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
+import { ReportsController } from './reports/reports.controller';
+import { StreamsController } from './streams/streams.controller';
 import { UnitsController } from './units/units.controller';
 
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
 @Module({
-  controllers: [HealthController, UnitsController],
+  controllers: [HealthController, UnitsController, DirectivesController, ReportsController, StreamsController],
   providers: [...domainProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class ApiModule {}

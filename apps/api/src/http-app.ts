@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Logger } from 'pino';
 import { PinoNestLogger } from '@app/platform';
 import { validationPipe } from './http/validation';
+import { setupOpenApi } from './openapi';
 
 /** Bodies larger than this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -19,6 +20,7 @@ export const createHttpApp = async (root: DynamicModule, logger: Logger): Promis
     abortOnError: false,
   });
   app.useGlobalPipes(validationPipe());
+  setupOpenApi(app);
   app
     .getHttpAdapter()
     .getInstance()

@@ -1,7 +1,7 @@
 import { type ActingContext, commandMetadata } from '@app/auth';
 import type { BatchResult, CommandHandler, CommandResult } from '@app/commanding';
 import type { DirectiveService } from '@app/directives';
-import { IllegalStateError, type TargetDefinition, ValidationError } from '@app/kernel';
+import { IllegalStateError, NotFoundError, type TargetDefinition, ValidationError } from '@app/kernel';
 import type { Access, UnitDirectory } from '@app/org';
 import { isPeriodKey } from '../domain/period-key';
 import type { OpenObligation, ReportCommand, ReportRef } from '../domain/report.commands';
@@ -40,7 +40,7 @@ export class ReportingService {
     await this.directory.refresh();
     const directive = await this.directives.state(directiveId);
     if (directive.status === 'none')
-      throw new IllegalStateError('DIRECTIVE.NOT_FOUND', `Directive ${directiveId} does not exist`);
+      throw new NotFoundError('DIRECTIVE.NOT_FOUND', `Directive ${directiveId} does not exist`, { directiveId });
     this.access.requireActingFor(context.principal, directive.header.issuerUnitId, ['leader', 'officer', 'admin']);
     if (directive.status !== 'issued') {
       throw new IllegalStateError(

@@ -16,7 +16,7 @@ export const startProcess = (
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [entryPoint(app)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
     const lines: string[] = [];
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${app} did not log "${readyMessage}" within ${timeoutMs} ms:\n${lines.join('\n')}`));
@@ -58,5 +58,5 @@ export const runToExit = (
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) => resolve({ code, output }));
+    child.once('close', (code) => resolve({ code, output }));
   });

@@ -14,7 +14,11 @@ export const MAX_CSV_BYTES = 32 * 1024 * 1024;
 
 /** Builds the Fastify-based Nest application for a root module; shared by the api and engine entry points and tests. */
 export const createHttpApp = async (root: DynamicModule, logger: Logger): Promise<NestFastifyApplication> => {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, genReqId: () => randomUUID(), maxParamLength: 300 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 300 },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,

@@ -15,6 +15,14 @@ runMain('worker', async (config, logger) => {
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   await app.init();
+  // Nothing else may hold the event loop open (no HTTP server; no subscription registered yet), and
+  // a worker must run until it is told to stop.
+  const keepAlive = setInterval(() => undefined, 60_000);
   logger.info({ mode: config.mode }, 'worker running');
-  return app;
+  return {
+    close: async () => {
+      clearInterval(keepAlive);
+      await app.close();
+    },
+  };
 });

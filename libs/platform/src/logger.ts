@@ -3,9 +3,15 @@ import pino, { type Logger } from 'pino';
 
 export const LOGGER = Symbol('LOGGER');
 
-/** Structured JSON logs, one object per line, on stdout. */
+/**
+ * Structured JSON logs, one object per line, on stdout. Written synchronously: the engine logs
+ * little, and the last lines before an exit (shutdown, fatal start-up errors) must not be lost.
+ */
 export const createLogger = (level: string): Logger =>
-  pino({ level, base: { service: 'vwu-engine' }, timestamp: pino.stdTimeFunctions.isoTime });
+  pino(
+    { level, base: { service: 'vwu-engine' }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 1, sync: true }),
+  );
 
 /** Routes Nest's own log lines through pino, so every line is JSON. */
 export class PinoNestLogger implements LoggerService {

@@ -20,24 +20,28 @@ export const runMain = (name: string, start: (config: AppConfig, logger: Logger)
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  start(config, logger).then(
-    (app) => {
-      const stop = (signal: string): void => {
-        logger.info({ signal }, `${name} shutting down`);
-        app.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-    (error: unknown) => {
-      logger.fatal({ err: error }, `${name} failed to start`);
-      process.exit(1);
-    },
-  );
+  // Signal handlers go in before start-up, so a signal that arrives while the app is starting (or
+  // right after it said it is ready) still shuts it down gracefully once it is up.
+  const started = start(config, logger);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, `${name} shutting down`);
+    started
+      .then((app) => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  started.catch((error: unknown) => {
+    logger.fatal({ err: error }, `${name} failed to start`);
+    process.exit(1);
+  });
 };

@@ -213,11 +213,12 @@ describe('reports over HTTP', () => {
     );
     await refused({ method: 'POST', url: `${REPORT}/submit`, body: submit }, 401, 'AUTH.MISSING_TOKEN');
 
-    // Unknown obligations: no obligation was opened for this directive, unit and period (REPORT.NOT_OPEN is an illegal state).
+    // An unknown directive is an unknown id (404); a known directive with no obligation for this
+    // unit and period is an illegal state (409 REPORT.NOT_OPEN).
     await refused(
       { method: 'POST', url: '/reports/nope/LCI-BX-01/2026-H1/submit', token: communeOfficer, body: submit },
-      409,
-      'REPORT.NOT_OPEN',
+      404,
+      'DIRECTIVE.NOT_FOUND',
     );
     await refused(
       { method: 'POST', url: `/reports/lc-11/LCI-BX-01/2026-H2/approve`, token: districtLeader, body: {} },

@@ -1,7 +1,7 @@
 import { type ActingContext, commandMetadata } from '@app/auth';
 import type { BatchResult, CommandHandler, CommandResult } from '@app/commanding';
 import type { DirectiveService } from '@app/directives';
-import { IllegalStateError, NotFoundError, type TargetDefinition, ValidationError } from '@app/kernel';
+import { DomainError, IllegalStateError, NotFoundError, type TargetDefinition, ValidationError } from '@app/kernel';
 import type { Access, UnitDirectory } from '@app/org';
 import { isPeriodKey } from '../domain/period-key';
 import type { OpenObligation, ReportCommand, ReportRef } from '../domain/report.commands';
@@ -80,9 +80,21 @@ export class ReportingService {
   private async run(context: ActingContext, command: Omit<ReportCommand, 'metadata'>): Promise<CommandResult> {
     const full = { ...command, metadata: commandMetadata(context, this.now()) } as ReportCommand;
     const { directiveId, unitId, period } = full.data;
-    return this.handler.handle(reportDecider, reportStreamId(directiveId, unitId, period), full, {
-      expectedRevision: context.expectedRevision,
-    });
+    try {
+      return await this.handler.handle(reportDecider, reportStreamId(directiveId, unitId, period), full, {
+        expectedRevision: context.expectedRevision,
+      });
+    } catch (error) {
+      // "No obligation" for a directive that does not exist at all is an unknown id: 404, not 409.
+      if (
+        error instanceof DomainError &&
+        error.code === 'REPORT.NOT_OPEN' &&
+        (await this.directives.state(directiveId)).status === 'none'
+      ) {
+        throw new NotFoundError('DIRECTIVE.NOT_FOUND', `Directive ${directiveId} does not exist`, { directiveId });
+      }
+      throw error;
+    }
   }
 
   // Neither check needs the unit tree: the obligation names its unit and its reviewer, and the

@@ -41,6 +41,27 @@ describe('units over HTTP', () => {
     expect(event.metadata.occurredAt).toBe('2026-01-05T02:00:00.000Z');
   });
 
+  it('answers a repeated import (same Idempotency-Key) with its first result and writes nothing', async () => {
+    const admin = t.token('admin.tw', 'TW', ['admin']);
+    const call = {
+      method: 'POST' as const,
+      url: '/units/import?validFrom=2026-01-01',
+      token: admin,
+      body: readLaoCaiSampleCsv(),
+      headers: { 'content-type': 'text/csv', 'idempotency-key': 'import-lao-cai-2026' },
+    };
+    const first = await t.call(call);
+    expect(first.status).toBe(201);
+    const head = await t.store.headPosition();
+    const again = await t.call(call);
+    expect(again.status).toBe(201);
+    expect(again.json).toMatchObject({ replayed: true, streams: 14, position: first.json.position - 13 });
+    expect(await t.store.headPosition()).toBe(head);
+    const otherKey = await t.call({ ...call, headers: { ...call.headers, 'idempotency-key': 'import-lao-cai-again' } });
+    expect(otherKey.status).toBe(400);
+    expect(otherKey.json.error.code).toBe('UNIT_IMPORT.INVALID');
+  });
+
   it('refuses a request without a token, and one from outside the subtree, writing nothing', async () => {
     expect((await t.call({ method: 'POST', url: '/units', body: {} })).json.error.code).toBe('AUTH.MISSING_TOKEN');
     const admin = t.token('admin.tw', 'TW', ['admin']);

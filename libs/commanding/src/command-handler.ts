@@ -128,6 +128,13 @@ export class CommandHandler {
     }
   }
 
+  /** Position of the last event a command wrote to a stream, if it wrote any there: how a repeat is recognised. */
+  async positionOfCommand(streamId: string, commandId: string): Promise<number | undefined> {
+    const events = await this.store.readStream(streamId);
+    for (let i = events.length - 1; i >= 0; i--) if (events[i].metadata.commandId === commandId) return events[i].position;
+    return undefined;
+  }
+
   /** Folds a stream into its current state, for look-ups before another command is decided. */
   async load<E extends Event, S>(
     decider: Pick<Decider<Command, E, S>, 'initialState' | 'evolve'>,
@@ -149,12 +156,8 @@ export class CommandHandler {
   ): Promise<BatchResult> {
     if (items.length === 0) return { streams: 0, events: 0, position: 0, replayed: false };
     const first = items[0];
-    const earlier = (await this.store.readStream(first.streamId)).filter(
-      (e) => e.metadata.commandId === first.command.metadata.commandId,
-    );
-    if (earlier.length > 0) {
-      return { streams: items.length, events: 0, position: earlier[earlier.length - 1].position, replayed: true };
-    }
+    const earlier = await this.positionOfCommand(first.streamId, first.command.metadata.commandId);
+    if (earlier !== undefined) return { streams: items.length, events: 0, position: earlier, replayed: true };
     let events = 0;
     const requests = items.flatMap(({ streamId, command }) => {
       const decided = decider.decide(command, decider.initialState());

@@ -12,3 +12,4 @@ export * from './subscriptions/checkpoint-store';
 export * from './subscriptions/sqlite-checkpoint-store';
 export * from './subscriptions/checkpointed-subscription';
 export * from './kurrentdb/kurrentdb-event-store';
+export * from './sqlite/write-lock';

@@ -17,6 +17,7 @@ import type { EventMetadata, NewEvent, RecordedEvent } from '../recorded-event';
 import { categoryOf } from '../stream-id';
 import { Upcasters } from '../upcasters';
 import { configureConnection, EVENTS_DDL, type SqliteDurability } from './sqlite-schema';
+import { WriteLock } from './write-lock';
 
 export type SqliteEventStoreOptions = Readonly<{
   durability?: SqliteDurability;
@@ -24,6 +25,8 @@ export type SqliteEventStoreOptions = Readonly<{
   upcasters?: Upcasters;
   /** How often a live feed looks for events appended by other processes. */
   pollIntervalMs?: number;
+  /** Shared with the read store's writer when both use the same file in this process. */
+  writeLock?: WriteLock;
 }>;
 
 type Row = [number, string, string, number, string, string, string, number];
@@ -36,6 +39,7 @@ export class SqliteEventStore implements EventStore {
   private readonly upcasters: Upcasters;
   private readonly pollIntervalMs: number;
   private readonly ownsConnection: boolean;
+  readonly writeLock: WriteLock;
   private readonly filteredReads = new Map<string, Database.Statement>();
   private closed = false;
 
@@ -63,6 +67,7 @@ export class SqliteEventStore implements EventStore {
     this.ownsConnection = ownsConnection;
     this.upcasters = options.upcasters ?? new Upcasters();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.writeLock = options.writeLock ?? new WriteLock();
     this.appended.setMaxListeners(0);
     db.exec(EVENTS_DDL);
     this.lastRevision = db
@@ -98,7 +103,7 @@ export class SqliteEventStore implements EventStore {
   async appendToStreams(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     this.assertOpen();
     if (requests.length === 0) return [];
-    const results = this.appendAll(requests, Date.now());
+    const results = await this.writeLock.run(() => this.appendAll(requests, Date.now()));
     this.appended.emit('appended');
     return results;
   }

@@ -1,0 +1,3 @@
+export * from './stream-parts';
+export * from './audit-summary';
+export * from './audit-index.projection';

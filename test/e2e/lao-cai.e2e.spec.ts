@@ -202,6 +202,34 @@ describe('Lào Cai action program 11/CTr-BTV, end to end', () => {
       'AssignmentAcknowledged',
       'ImplementingDirectiveIssued',
     ]);
+    // The audit index answers "who reported this figure, when, who approved it, what changed after" in one query.
+    const audit = await ok({
+      method: 'GET',
+      url: `/audit?directiveId=${DIRECTIVE}&unitId=LCI-TP-01&period=${PERIOD}&minPosition=${corrected.json.position}`,
+      token: leader('LCI-TP'),
+    });
+    expect(audit.json.consistent).toBe(true);
+    expect(
+      audit.json.rows.map((r: { type: string; actor_user: string; summary: string }) => [r.type, r.actor_user, r.summary]),
+    ).toEqual([
+      ['ReportingObligationOpened', 'officer.LCI', 'ReportingObligationOpened'],
+      ['ReportSubmitted', 'officer.LCI-TP-01', 'submitted version 1 with 9 value(s), on time'],
+      ['ReportApproved', 'chair.LCI-TP', 'approved version 1'],
+      ['ReportCorrected', 'officer.LCI-TP-01', 'corrected to version 2: Rà soát lại số hội viên'],
+    ]);
+    const csv = await ok({
+      method: 'GET',
+      url: `/audit?directiveId=${DIRECTIVE}&unitId=LCI-TP-01&format=csv`,
+      token: leader('LCI-TP'),
+    });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'position,occurred_at,type,actor_user,actor_unit,directive_id,unit_id,period,stream_id,event_id,summary',
+    );
+    expect(csv.text).toContain('"ReportCorrected","officer.LCI-TP-01","LCI-TP-01"');
+    const outsider = await t.call({ method: 'GET', url: `/audit?unitId=LCI-TP-01`, token: leader('LCI-SP') });
+    expect(outsider.status).toBe(403);
+
     const child = await ok({ method: 'GET', url: '/streams/directive-bx01-kh-05', token: officer('LCI-BX-01') });
     expect(child.json.events[0].data.basisDirectiveId).toBe(DIRECTIVE);
     expect(child.json.events.filter((e: { type: string }) => e.type === 'TargetAdded').length).toBe(12);

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuditController } from './audit/audit.controller';
+import { ReadModelsReady } from './read-models-ready';
 import { domainProviders } from './commands/domain.providers';
 import { DirectivesController } from './directives/directives.controller';
 import { HealthController } from './health/health.controller';
@@ -11,7 +13,7 @@ import { UnitsController } from './units/units.controller';
 
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
 @Module({
-  controllers: [HealthController, UnitsController, DirectivesController, ReportsController, StreamsController],
+  controllers: [AuditController, HealthController, UnitsController, DirectivesController, ReportsController, StreamsController],
   providers: [...domainProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class ApiModule {}

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/eventstore';
 import { CommandHandler } from '@app/commanding';
+import { ALL_PROJECTIONS, Consistency } from '@app/read-models';
+import { Projector, type ReadStore } from '@app/readstore';
 import { CLOCK, type Clock, systemClock } from './clock';
 import { LOGGER } from './logger';
 import { tokenSecret } from './token-secret';
@@ -10,6 +12,7 @@ import { openStores, type Stores } from './stores';
 
 export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
 export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
+export const READ_STORE = Symbol('READ_STORE');
 const STORES = Symbol('STORES');
 
 /** Configuration, logging, the event store and the command handler, shared by api and worker. */
@@ -32,14 +35,36 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: STORES, useFactory: () => openStores(config) },
         { provide: EVENT_STORE, useFactory: (stores: Stores) => stores.eventStore, inject: [STORES] },
         { provide: CHECKPOINT_STORE, useFactory: (stores: Stores) => stores.checkpoints, inject: [STORES] },
+        { provide: READ_STORE, useFactory: (stores: Stores) => stores.readStore, inject: [STORES] },
+        {
+          provide: Projector,
+          useFactory: (readStore: ReadStore) => new Projector(readStore, ALL_PROJECTIONS),
+          inject: [READ_STORE],
+        },
+        {
+          provide: Consistency,
+          useFactory: (projector: Projector, store: EventStore) => new Consistency(projector, store),
+          inject: [Projector, EVENT_STORE],
+        },
         { provide: CommandHandler, useFactory: (store: EventStore) => new CommandHandler(store), inject: [EVENT_STORE] },
       ],
-      exports: [AppConfig, LOGGER, CLOCK, TOKEN_SECRET, EVENT_STORE, CHECKPOINT_STORE, CommandHandler],
+      exports: [
+        AppConfig,
+        LOGGER,
+        CLOCK,
+        TOKEN_SECRET,
+        EVENT_STORE,
+        CHECKPOINT_STORE,
+        READ_STORE,
+        Projector,
+        Consistency,
+        CommandHandler,
+      ],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.stores.eventStore.close();
+    await this.stores.close();
     this.logger.info({ store: this.stores.describe }, 'event store closed');
   }
 }

@@ -25,8 +25,10 @@ export class Projector {
     readonly projections: readonly Projection[],
   ) {}
 
+  /** Creates the checkpoint table and every projection's live tables, if missing. Safe to call from several processes. */
   async prepare(): Promise<void> {
     await this.store.transaction(async (trx) => {
+      if (this.store.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(727275)`.execute(trx);
       await trx.schema
         .createTable('projection_checkpoints')
         .ifNotExists()

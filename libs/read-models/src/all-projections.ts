@@ -1,0 +1,7 @@
+import { auditIndexProjection } from '@app/audit';
+import type { Projection } from '@app/readstore';
+
+/** Every read model the worker keeps up to date, and the rebuild command knows by name. */
+export const ALL_PROJECTIONS: readonly Projection[] = [auditIndexProjection];
+
+export const projectionNamed = (name: string): Projection | undefined => ALL_PROJECTIONS.find((p) => p.name === name);

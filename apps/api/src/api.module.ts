@@ -14,6 +14,11 @@ import { UnitsController } from './units/units.controller';
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
 @Module({
   controllers: [AuditController, HealthController, UnitsController, DirectivesController, ReportsController, StreamsController],
-  providers: [...domainProviders, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
+  providers: [
+    ...domainProviders,
+    ReadModelsReady,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ErrorFilter },
+  ],
 })
 export class ApiModule {}

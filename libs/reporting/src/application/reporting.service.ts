@@ -70,6 +70,8 @@ export class ReportingService {
           targets: targetsForLevel(directive.targets, unit.level),
           approvalRequired,
           reviewerUnitId: unit.parentId ?? directive.header.issuerUnitId,
+          unitLevel: unit.level,
+          ancestorUnitIds: this.directory.ancestors(unitId),
         },
       };
       return [{ streamId: reportStreamId(directiveId, unitId, input.period), command }];

@@ -154,7 +154,8 @@ const isDue = (state: Existing, now: Date): boolean => now.getTime() >= Date.par
 const openObligation = ({ data }: OpenObligation, state: ReportState): ReportEvent[] => {
   if (state.status !== 'none') return [];
   throwIfAny(obligationProblems(data));
-  const { directiveId, unitId, period, window, due, targets, approvalRequired, reviewerUnitId } = data;
+  const { directiveId, unitId, period, window, due, targets, approvalRequired, reviewerUnitId, unitLevel, ancestorUnitIds } =
+    data;
   return [
     {
       type: 'ReportingObligationOpened',
@@ -167,6 +168,8 @@ const openObligation = ({ data }: OpenObligation, state: ReportState): ReportEve
         targets,
         approvalRequired,
         reviewerUnitId,
+        ...(unitLevel !== undefined ? { unitLevel } : {}),
+        ...(ancestorUnitIds !== undefined ? { ancestorUnitIds: [...ancestorUnitIds] } : {}),
       },
     },
   ];

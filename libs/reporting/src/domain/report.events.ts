@@ -21,6 +21,12 @@ export type Obligation = Readonly<{
   targets: readonly TargetDefinition[];
   approvalRequired: boolean;
   reviewerUnitId: string;
+  /**
+   * The unit's level and its ancestors (nearest first) when the obligation opened. Roll-ups count
+   * the report where the unit stood then, so a later move or merge does not rewrite past totals.
+   */
+  unitLevel?: string;
+  ancestorUnitIds?: readonly string[];
 }>;
 
 export type EscalationStatus = Readonly<{ toUnitId: string; step: number }>;

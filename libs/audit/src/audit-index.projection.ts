@@ -60,6 +60,9 @@ export const auditIndexProjection: Projection = {
       .addColumn('recorded_at', 'bigint', (c) => c.notNull())
       .addColumn('summary', 'text', (c) => c.notNull())
       .execute();
+  },
+  async createIndexes(db: AnyDb, t: TableNames) {
+    const table = t[AUDIT_TABLE];
     for (const column of ['stream_id', 'directive_id', 'unit_id', 'actor_user', 'occurred_at']) {
       await db.schema
         .createIndex(`${table}_${column}_${t.generation}`)

@@ -13,8 +13,14 @@ export interface Projection {
   readonly name: string;
   readonly tables: readonly string[];
   readonly filter?: EventFilter;
-  /** Creates the tables named in `t` (if missing); index names must include `t.generation`. */
+  /** Creates the tables named in `t` (if missing), with the keys that `apply` relies on. */
   createTables(db: AnyDb, t: TableNames): Promise<void>;
+  /**
+   * Creates the secondary indexes that only queries need (if missing); index names must include
+   * `t.generation`. A rebuild calls this after the bulk load, which is much faster than keeping
+   * the indexes up to date row by row.
+   */
+  createIndexes?(db: AnyDb, t: TableNames): Promise<void>;
   apply(trx: AnyDb, events: readonly RecordedEvent[], t: TableNames): Promise<void>;
 }
 

@@ -36,7 +36,10 @@ export class Projector {
         .addColumn('position', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      for (const projection of this.projections) await projection.createTables(trx, tableNames(projection));
+      for (const projection of this.projections) {
+        await projection.createTables(trx, tableNames(projection));
+        await projection.createIndexes?.(trx, tableNames(projection));
+      }
     });
   }
 
@@ -125,6 +128,7 @@ export class Projector {
         count += batch.length;
         position = batch[batch.length - 1].position;
       }
+      await projection.createIndexes?.(trx, shadow);
       const live = tableNames(projection);
       for (const table of projection.tables) {
         await trx.schema.dropTable(live[table]).ifExists().execute();

@@ -4,6 +4,26 @@ import { configureConnection, type SqliteDurability, WriteLock } from '@app/even
 import type { AnyDb, ReadStore } from './read-store';
 
 /**
+ * Kysely prepares every query anew; read models repeat the same few statements (a chunked insert,
+ * an upsert, a lookup) millions of times in a rebuild, so keep prepared statements by their SQL.
+ */
+const withStatementCache = (connection: Database.Database, size = 256): Database.Database => {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (source: string): Database.Statement => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source);
+    } else {
+      statement = connection.prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(source, statement);
+    return statement;
+  };
+  return new Proxy(connection, { get: (target, key) => (key === 'prepare' ? prepare : Reflect.get(target, key, target)) });
+};
+
+/**
  * Read models in the embedded SQLite file. Two connections: one that projections write through,
  * one for queries, so a query never sees half a batch. Writes take the in-process write lock
  * shared with the event store and open with BEGIN IMMEDIATE, so they wait for other processes'
@@ -28,8 +48,8 @@ export class SqliteReadStore implements ReadStore {
     const writeConnection = open();
     const queryConnection = open();
     this.connections = [writeConnection, queryConnection];
-    this.writer = new Kysely({ dialect: new SqliteDialect({ database: writeConnection }) });
-    this.db = new Kysely({ dialect: new SqliteDialect({ database: queryConnection }) });
+    this.writer = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(writeConnection) }) });
+    this.db = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(queryConnection) }) });
   }
 
   transaction<T>(work: (trx: AnyDb) => Promise<T>): Promise<T> {

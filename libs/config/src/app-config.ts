@@ -71,6 +71,12 @@ export class AppConfig {
   @Max(31_536_000)
   TOKEN_TTL_SECONDS = 43_200;
 
+  /** A JSON file of the hierarchy's levels; the defaults (central … group) when unset. */
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  LEVELS_FILE?: string;
+
   get mode(): 'embedded' | 'production' {
     return this.EVENTSTORE_URL ? 'production' : 'embedded';
   }
@@ -93,6 +99,7 @@ export const CONFIG_KEYS = [
   'JWT_SECRET',
   'JWT_ISSUER',
   'TOKEN_TTL_SECONDS',
+  'LEVELS_FILE',
 ] as const;
 
 export class ConfigError extends Error {

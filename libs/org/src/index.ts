@@ -13,3 +13,4 @@ export * from './sample/lao-cai-hierarchy';
 export * from './application/unit-directory';
 export * from './application/access';
 export * from './application/unit.service';
+export * from './application/levels-file';

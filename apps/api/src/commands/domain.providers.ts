@@ -2,7 +2,8 @@ import type { Provider } from '@nestjs/common';
 import { CommandHandler } from '@app/commanding';
 import { DirectiveService } from '@app/directives';
 import { EVENT_STORE, type EventStore } from '@app/eventstore';
-import { Access, UnitDirectory, UnitService } from '@app/org';
+import { Access, loadLevels, UnitDirectory, UnitService } from '@app/org';
+import { AppConfig } from '@app/config';
 import { CLOCK, type Clock } from '@app/platform';
 import { ReportingService } from '@app/reporting';
 
@@ -12,9 +13,9 @@ export const domainProviders: Provider[] = [
   { provide: Access, useFactory: (directory: UnitDirectory) => new Access(directory), inject: [UnitDirectory] },
   {
     provide: UnitService,
-    useFactory: (handler: CommandHandler, directory: UnitDirectory, access: Access, clock: Clock) =>
-      new UnitService(handler, directory, access, () => clock.now()),
-    inject: [CommandHandler, UnitDirectory, Access, CLOCK],
+    useFactory: (handler: CommandHandler, directory: UnitDirectory, access: Access, clock: Clock, config: AppConfig) =>
+      new UnitService(handler, directory, access, () => clock.now(), loadLevels(config.LEVELS_FILE)),
+    inject: [CommandHandler, UnitDirectory, Access, CLOCK, AppConfig],
   },
   {
     provide: DirectiveService,

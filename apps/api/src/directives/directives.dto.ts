@@ -9,6 +9,7 @@ import {
   IsISO8601,
   IsInt,
   IsNumber,
+  IsObject,
   IsString,
   Length,
   Matches,
@@ -165,7 +166,12 @@ export class DraftDirectiveDto {
   @ValidateIf((_o, value) => value !== null)
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   basisDirectiveId!: string | null;
-  @ApiProperty({ type: DatePeriodDto }) @IsDefined() @ValidateNested() @Type(() => DatePeriodDto) period!: DatePeriodDto;
+  @ApiProperty({ type: DatePeriodDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DatePeriodDto)
+  period!: DatePeriodDto;
   @ApiPropertyOptional() @Optional() @IsString() @Length(1, MAX_TEXT) purpose?: string;
   @ApiPropertyOptional({ type: [TargetDto], maxItems: MAX_TARGETS })
   @Optional()
@@ -181,7 +187,12 @@ export class DraftDirectiveDto {
   @ValidateNested({ each: true })
   @Type(() => TaskDto)
   tasks?: TaskDto[];
-  @ApiPropertyOptional({ type: ScheduleDto }) @Optional() @ValidateNested() @Type(() => ScheduleDto) schedule?: ScheduleDto;
+  @ApiPropertyOptional({ type: ScheduleDto })
+  @Optional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ScheduleDto)
+  schedule?: ScheduleDto;
   @ApiPropertyOptional({ description: "Copy the basis directive's targets (a target given here with the same id replaces it)" })
   @Optional()
   @IsBoolean()
@@ -218,6 +229,7 @@ export class IssueDirectiveDto {
   assigneeUnitIds?: string[];
   @ApiPropertyOptional({ type: AssigneeScopeDto, description: 'Every active unit of a level under a unit, resolved now' })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AssigneeScopeDto)
   scope?: AssigneeScopeDto;
@@ -254,6 +266,7 @@ export class DirectiveChangesDto {
   tasksReplaced?: TaskDto[];
   @ApiPropertyOptional({ type: ScheduleDto, description: 'Fields left out keep their current values' })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ScheduleDto)
   schedule?: ScheduleDto;
@@ -262,6 +275,7 @@ export class DirectiveChangesDto {
 export class AmendDirectiveDto {
   @ApiProperty({ type: DirectiveChangesDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => DirectiveChangesDto)
   changes!: DirectiveChangesDto;
@@ -278,6 +292,7 @@ export class OpenPeriodDto {
   period!: string;
   @ApiProperty({ type: DatePeriodDto, description: 'The data window the reports cover (dates, inclusive)' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => DatePeriodDto)
   window!: DatePeriodDto;

@@ -1,6 +1,17 @@
 import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsString, Length, Matches, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
 import { MAX_NARRATIVE_LENGTH, type ReportValues } from '@app/reporting';
 import { IsPeriodKey, MAX_TEXT, Optional } from '../directives/directives.dto';
 import { ID_PATTERN } from '../units/units.dto';
@@ -91,13 +102,19 @@ export class NarrativeDto {
 
 export class SubmitReportDto {
   @ApiProperty(VALUES_SCHEMA) @IsReportValues() values!: ReportValues;
-  @ApiProperty({ type: NarrativeDto }) @IsDefined() @ValidateNested() @Type(() => NarrativeDto) narrative!: NarrativeDto;
+  @ApiProperty({ type: NarrativeDto })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NarrativeDto)
+  narrative!: NarrativeDto;
 }
 
 export class CorrectReportDto {
   @ApiProperty(VALUES_SCHEMA) @IsReportValues() values!: ReportValues;
   @ApiPropertyOptional({ type: NarrativeDto, description: 'Left out: the narrative stays as it was' })
   @Optional()
+  @IsObject()
   @ValidateNested()
   @Type(() => NarrativeDto)
   narrative?: NarrativeDto;

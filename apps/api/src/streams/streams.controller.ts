@@ -110,6 +110,9 @@ export class StreamsController {
       unitId = directive.header.issuerUnitId;
       readableFromBelow = true;
     } else throw new StreamIdInvalid(streamId);
+    // A unit never registered has no streams. Saying so is no more than an unknown directive's
+    // stream already says, and "outside what you may read" would mislead even the root's admin.
+    if (this.directory.get(unitId) === undefined) throw new StreamNotFound(streamId);
     if (this.access.canRead(principal, unitId)) return;
     if (readableFromBelow && this.directory.isWithin(principal.unitId, unitId)) return;
     throw new ForbiddenError('AUTH.OUTSIDE_SUBTREE', `Stream ${streamId} belongs to unit ${unitId}, outside what you may read`, {

@@ -3,17 +3,28 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditController } from './audit/audit.controller';
 import { ReadModelsReady } from './read-models-ready';
 import { domainProviders } from './commands/domain.providers';
+import { DirectiveQueriesController } from './directives/directive-queries.controller';
 import { DirectivesController } from './directives/directives.controller';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 import { ReportsController } from './reports/reports.controller';
 import { StreamsController } from './streams/streams.controller';
+import { UnitTreeController } from './units/unit-tree.controller';
 import { UnitsController } from './units/units.controller';
 
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
 @Module({
-  controllers: [AuditController, HealthController, UnitsController, DirectivesController, ReportsController, StreamsController],
+  controllers: [
+    AuditController,
+    HealthController,
+    UnitsController,
+    DirectivesController,
+    ReportsController,
+    StreamsController,
+    UnitTreeController,
+    DirectiveQueriesController,
+  ],
   providers: [
     ...domainProviders,
     ReadModelsReady,

@@ -12,3 +12,5 @@ export * from './domain/directive-import';
 export * from './directive.streams';
 export * from './directive-file';
 export * from './application/directive.service';
+export * from './projections/directive-status.projection';
+export * from './projections/directive-status.queries';

@@ -14,3 +14,5 @@ export * from './application/unit-directory';
 export * from './application/access';
 export * from './application/unit.service';
 export * from './application/levels-file';
+export * from './projections/unit-tree.projection';
+export * from './projections/unit-tree.queries';

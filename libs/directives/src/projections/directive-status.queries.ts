@@ -1,0 +1,187 @@
+import { type Page, type PageRequest, UNITS_TABLE, currentPath, pathRange } from '@app/org';
+import type { AnyDb } from '@app/readstore';
+import {
+  ASSIGNMENTS_TABLE,
+  type AssignmentStatus,
+  DIRECTIVES_TABLE,
+  type DirectiveDoc,
+  type DirectiveStatus,
+  fromDbRow,
+} from './directive-status.projection';
+
+export type AssignmentTotals = Readonly<{
+  assignees: number;
+  acknowledged: number;
+  notAcknowledged: number;
+  implementing: number;
+  notImplementing: number;
+  completed: number;
+  cancelled: number;
+}>;
+
+export type DirectiveView = Omit<DirectiveDoc, 'header'> & DirectiveDoc['header'] & Readonly<{ counts: AssignmentTotals }>;
+
+export type DirectiveSummary = Readonly<{
+  directiveId: string;
+  number: string;
+  kind: string;
+  title: string;
+  issuerUnitId: string;
+  status: DirectiveStatus;
+  documentDate: string;
+  issuedAt: string | null;
+}>;
+
+export type AssignmentView = Readonly<{
+  unitId: string;
+  /** From the unit tree as it stands now; null while the unit tree has not caught up. */
+  unitCode: string | null;
+  unitName: string | null;
+  unitLevel: string | null;
+  status: AssignmentStatus;
+  assignedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  implementingDirectiveId: string | null;
+  implementingAt: string | null;
+  completedAt: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+}>;
+
+export type AssignmentFilter = PageRequest &
+  Readonly<{
+    status?: AssignmentStatus;
+    /** No implementing directive recorded yet; without `status`, cancelled assignments are left out. */
+    notImplemented?: boolean;
+    /** Only assignees in this unit's subtree (the unit tree as it stands now). */
+    under?: string;
+  }>;
+
+const pageOf = ({ page = 1, pageSize = 100 }: PageRequest) => ({ page, pageSize, offset: (page - 1) * pageSize });
+
+const emptyPage = <T>(request: PageRequest): Page<T> => {
+  const { page, pageSize } = pageOf(request);
+  return { items: [], total: 0, page, pageSize };
+};
+
+/** The directive document with its counters, or undefined. */
+export const directiveById = async (db: AnyDb, directiveId: string): Promise<DirectiveView | undefined> => {
+  const row = await db.selectFrom(DIRECTIVES_TABLE).selectAll().where('directive_id', '=', directiveId).executeTakeFirst();
+  if (!row) return undefined;
+  const { header, ...doc } = fromDbRow(row);
+  const n = (column: string) => Number(row[column]);
+  const live = n('assignee_count') - n('cancelled_count');
+  return {
+    ...doc,
+    ...header,
+    counts: {
+      assignees: n('assignee_count'),
+      acknowledged: n('acknowledged_count'),
+      notAcknowledged: live - n('acknowledged_count'),
+      implementing: n('implementing_count'),
+      notImplementing: live - n('implementing_count'),
+      completed: n('completed_count'),
+      cancelled: n('cancelled_count'),
+    },
+  };
+};
+
+/** The directives that name this one as their basis, oldest document first; `under` keeps those issued in that subtree. */
+export const childDirectives = async (
+  db: AnyDb,
+  directiveId: string,
+  request: PageRequest & { under?: string } = {},
+): Promise<Page<DirectiveSummary>> => {
+  const { page, pageSize, offset } = pageOf(request);
+  let query = db.selectFrom(`${DIRECTIVES_TABLE} as d`).where('d.basis_directive_id', '=', directiveId);
+  if (request.under !== undefined) {
+    const path = await currentPath(db, request.under);
+    if (path === undefined) return emptyPage(request);
+    const [low, high] = pathRange(path);
+    query = query
+      .innerJoin(`${UNITS_TABLE} as u`, 'u.unit_id', 'd.issuer_unit_id')
+      .where('u.path', '>=', low)
+      .where('u.path', '<', high);
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .select([
+        'd.directive_id',
+        'd.number',
+        'd.kind',
+        'd.title',
+        'd.issuer_unit_id',
+        'd.status',
+        'd.document_date',
+        'd.issued_at',
+      ])
+      .orderBy('d.document_date')
+      .orderBy('d.directive_id')
+      .limit(pageSize)
+      .offset(offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const items = rows.map((r) => ({
+    directiveId: String(r.directive_id),
+    number: String(r.number),
+    kind: String(r.kind),
+    title: String(r.title),
+    issuerUnitId: String(r.issuer_unit_id),
+    status: r.status as DirectiveStatus,
+    documentDate: String(r.document_date),
+    issuedAt: (r.issued_at as string | null) ?? null,
+  }));
+  return { items, total: Number(count.n), page, pageSize };
+};
+
+/** A directive's assignments by unit id: "who has not acknowledged", "who has not issued their own plan". */
+export const assignmentsOf = async (
+  db: AnyDb,
+  directiveId: string,
+  filter: AssignmentFilter = {},
+): Promise<Page<AssignmentView>> => {
+  const { page, pageSize, offset } = pageOf(filter);
+  let query = db
+    .selectFrom(`${ASSIGNMENTS_TABLE} as a`)
+    .leftJoin(`${UNITS_TABLE} as u`, 'u.unit_id', 'a.unit_id')
+    .where('a.directive_id', '=', directiveId);
+  if (filter.status) query = query.where('a.status', '=', filter.status);
+  if (filter.notImplemented) {
+    query = query.where('a.implementing_directive_id', 'is', null);
+    if (!filter.status) query = query.where('a.status', '<>', 'cancelled');
+  }
+  if (filter.under !== undefined) {
+    const path = await currentPath(db, filter.under);
+    if (path === undefined) return emptyPage(filter);
+    const [low, high] = pathRange(path);
+    query = query.where('u.path', '>=', low).where('u.path', '<', high);
+  }
+  const [rows, count] = await Promise.all([
+    query
+      .selectAll('a')
+      .select(['u.code as unit_code', 'u.name as unit_name', 'u.level as unit_level'])
+      .orderBy('a.unit_id')
+      .limit(pageSize)
+      .offset(offset)
+      .execute(),
+    query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const items = rows.map((r): AssignmentView => ({
+    unitId: String(r.unit_id),
+    unitCode: r.unit_code ?? null,
+    unitName: r.unit_name ?? null,
+    unitLevel: r.unit_level ?? null,
+    status: r.status,
+    assignedAt: r.assigned_at,
+    acknowledgedAt: r.acknowledged_at,
+    acknowledgedBy: r.acknowledged_by,
+    implementingDirectiveId: r.implementing_directive_id,
+    implementingAt: r.implementing_at,
+    completedAt: r.completed_at,
+    cancelledAt: r.cancelled_at,
+    cancelReason: r.cancel_reason,
+  }));
+  return { items, total: Number(count.n), page, pageSize };
+};

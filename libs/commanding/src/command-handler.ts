@@ -97,23 +97,25 @@ export class CommandHandler {
         const toAppend = decided.map((event, index) => this.toNewEvent(command, streamId, event, index));
         const expectedRevision = revision < 0 ? 'no_stream' : revision;
         const others = options.alongside?.(decided, state) ?? [];
-        const appended =
+        // The command's own stream goes last: its events then carry the append's highest position
+        // (what a repeat answers with), and where appends are not atomic the record of the command
+        // is written only once its fan-out is.
+        const results =
           others.length === 0
-            ? await this.store.appendToStream(streamId, toAppend, { expectedRevision })
-            : (
-                await this.store.appendToStreams([
-                  { streamId, events: toAppend, expectedRevision },
-                  ...others.map((other) => ({
-                    streamId: other.streamId,
-                    events: other.events.map((event, index) => this.toNewEvent(command, other.streamId, event, index)),
-                    expectedRevision: other.expectedRevision,
-                  })),
-                ])
-              )[0];
+            ? [await this.store.appendToStream(streamId, toAppend, { expectedRevision })]
+            : await this.store.appendToStreams([
+                ...others.map((other) => ({
+                  streamId: other.streamId,
+                  events: other.events.map((event, index) => this.toNewEvent(command, other.streamId, event, index)),
+                  expectedRevision: other.expectedRevision,
+                })),
+                { streamId, events: toAppend, expectedRevision },
+              ]);
         return {
           streamId,
-          revision: appended.nextExpectedRevision,
-          position: appended.position,
+          revision: results[results.length - 1].nextExpectedRevision,
+          // The whole append's last position, so a read with minPosition sees the fan-out too.
+          position: results.reduce((max, r) => Math.max(max, r.position), 0),
           events: toAppend.map(({ id, type, data }) => ({ id, type, data })),
           replayed: false,
         };

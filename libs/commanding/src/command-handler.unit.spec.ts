@@ -159,6 +159,7 @@ describe('CommandHandler', () => {
         expectedRevision: 'no_stream' as const,
       }));
     const first = await handler.handle(tally, 'tally-1', open(5, 'open-fan'), { alongside: fanOut });
+    expect(first.position).toBe(await store.headPosition());
     expect((await store.readStream('echo-0')).map((e) => [e.type, e.data, e.metadata.commandId])).toEqual([
       ['Echoed', { of: 'TallyOpened' }, 'open-fan'],
     ]);

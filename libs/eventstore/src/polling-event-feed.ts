@@ -17,6 +17,11 @@ export class PollingEventFeed implements EventFeed {
     private readonly options: Readonly<{
       after: number;
       pollIntervalMs: number;
+      /**
+       * After an in-process append wakes the feed, wait this long before reading, so a burst of
+       * appends reaches the subscriber as one batch (one transaction) instead of one each.
+       */
+      lingerMs?: number;
       read: FeedRead;
       changes: EventEmitter;
       isClosed: () => boolean;
@@ -49,14 +54,21 @@ export class PollingEventFeed implements EventFeed {
 
   private waitForChange(): Promise<void> {
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout;
       const done = (): void => {
         clearTimeout(timer);
-        this.options.changes.off('appended', done);
+        this.options.changes.off('appended', appended);
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, this.options.pollIntervalMs);
-      this.options.changes.once('appended', done);
+      const appended = (): void => {
+        const linger = this.options.lingerMs ?? 0;
+        if (linger <= 0) return done();
+        clearTimeout(timer);
+        timer = setTimeout(done, linger);
+      };
+      timer = setTimeout(done, this.options.pollIntervalMs);
+      this.options.changes.once('appended', appended);
       this.wake = done;
     });
   }

@@ -41,7 +41,7 @@ export const openStores = async (config: AppConfig): Promise<Stores> => {
     const reads = readStore();
     return {
       eventStore,
-      checkpoints: new SqliteCheckpointStore(local.db),
+      checkpoints: new SqliteCheckpointStore(local.db, lock),
       readStore: reads,
       describe: `kurrentdb + ${reads.dialect}`,
       close: async () => {
@@ -55,7 +55,7 @@ export const openStores = async (config: AppConfig): Promise<Stores> => {
   const reads = readStore();
   return {
     eventStore,
-    checkpoints: new SqliteCheckpointStore(eventStore.db),
+    checkpoints: new SqliteCheckpointStore(eventStore.db, lock),
     readStore: reads,
     describe: `sqlite:${file} + ${reads.dialect}`,
     close: async () => {

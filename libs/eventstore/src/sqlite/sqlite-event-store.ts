@@ -27,6 +27,8 @@ export type SqliteEventStoreOptions = Readonly<{
   pollIntervalMs?: number;
   /** Shared with the read store's writer when both use the same file in this process. */
   writeLock?: WriteLock;
+  /** How long a live feed gathers in-process appends before handing them over (default 10 ms). */
+  feedLingerMs?: number;
 }>;
 
 type Row = [number, string, string, number, string, string, string, number];
@@ -38,6 +40,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appended = new EventEmitter();
   private readonly upcasters: Upcasters;
   private readonly pollIntervalMs: number;
+  private readonly feedLingerMs: number;
   private readonly ownsConnection: boolean;
   readonly writeLock: WriteLock;
   private readonly filteredReads = new Map<string, Database.Statement>();
@@ -67,6 +70,7 @@ export class SqliteEventStore implements EventStore {
     this.ownsConnection = ownsConnection;
     this.upcasters = options.upcasters ?? new Upcasters();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.feedLingerMs = options.feedLingerMs ?? 10;
     this.writeLock = options.writeLock ?? new WriteLock();
     this.appended.setMaxListeners(0);
     db.exec(EVENTS_DDL);
@@ -191,6 +195,7 @@ export class SqliteEventStore implements EventStore {
     return new PollingEventFeed({
       after: options.after,
       pollIntervalMs: this.pollIntervalMs,
+      lingerMs: this.feedLingerMs,
       changes: this.appended,
       isClosed: () => this.closed,
       // Bounding each read by the head lets a filtered feed skip past events it does not want.

@@ -78,6 +78,8 @@ export class CheckpointedSubscription {
   private async consume(): Promise<void> {
     const { store, checkpoints, name, filter, batchSize, handle, handlerStoresCheckpoint } = this.options;
     this.position = await checkpoints.load(name);
+    // stop() may have run while the checkpoint was loading: it had no feed to close then.
+    if (this.stopping) return;
     this.feed = store.subscribe({ after: this.position, filter, batchSize });
     for await (const batch of this.feed) {
       if (this.stopping) return;

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { WriteLock } from '../sqlite/write-lock';
 import type { CheckpointStore } from './checkpoint-store';
 
 /**
@@ -9,7 +10,11 @@ export class SqliteCheckpointStore implements CheckpointStore {
   private readonly select: Database.Statement<[string], number>;
   private readonly upsert: Database.Statement<[string, number, number]>;
 
-  constructor(private readonly db: Database.Database) {
+  /** Pass the lock of the event store on the same file: a write here must wait its turn, not busy-wait. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly lock: WriteLock = new WriteLock(),
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
       name       TEXT PRIMARY KEY,
       position   INTEGER NOT NULL,
@@ -31,7 +36,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async store(name: string, position: number): Promise<void> {
-    this.storeSync(name, position);
+    await this.lock.run(() => this.storeSync(name, position));
   }
 
   storeSync(name: string, position: number): void {

@@ -8,6 +8,7 @@ import { DirectivesController } from './directives/directives.controller';
 import { HealthController } from './health/health.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
+import { ReportQueriesController } from './reports/report-queries.controller';
 import { ReportsController } from './reports/reports.controller';
 import { StreamsController } from './streams/streams.controller';
 import { UnitTreeController } from './units/unit-tree.controller';
@@ -24,6 +25,7 @@ import { UnitsController } from './units/units.controller';
     StreamsController,
     UnitTreeController,
     DirectiveQueriesController,
+    ReportQueriesController,
   ],
   providers: [
     ...domainProviders,

@@ -2,8 +2,15 @@ import { auditIndexProjection } from '@app/audit';
 import { directiveStatusProjection } from '@app/directives';
 import { unitTreeProjection } from '@app/org';
 import type { Projection } from '@app/readstore';
+import { escalationsProjection, reportingStatusProjection } from '@app/reporting';
 
 /** Every read model the worker keeps up to date, and the rebuild command knows by name. */
-export const ALL_PROJECTIONS: readonly Projection[] = [auditIndexProjection, unitTreeProjection, directiveStatusProjection];
+export const ALL_PROJECTIONS: readonly Projection[] = [
+  auditIndexProjection,
+  unitTreeProjection,
+  directiveStatusProjection,
+  reportingStatusProjection,
+  escalationsProjection,
+];
 
 export const projectionNamed = (name: string): Projection | undefined => ALL_PROJECTIONS.find((p) => p.name === name);

@@ -6,3 +6,4 @@ export * from './domain/report.validation';
 export * from './domain/report.decider';
 export * from './report.streams';
 export * from './application/reporting.service';
+export * from './projections';

@@ -25,13 +25,27 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 
 const meta = (actor: string) => {
   const id = randomUUID();
-  return { id, metadata: { eventId: id, actor: { userId: `officer.${actor}`, unitId: actor }, occurredAt: '2026-03-01T02:00:00.000Z', correlationId: 'bench', causationId: 'bench', schemaVersion: 1 } };
+  return {
+    id,
+    metadata: {
+      eventId: id,
+      actor: { userId: `officer.${actor}`, unitId: actor },
+      occurredAt: '2026-03-01T02:00:00.000Z',
+      correlationId: 'bench',
+      causationId: 'bench',
+      schemaVersion: 1,
+    },
+  };
 };
 
 /** Units, directives and periods through the application services; submissions and approvals appended in batches. */
 const generate = async (file: string, lock: WriteLock) => {
   const world = new World(file, new Date('2026-03-01T02:00:00Z'));
-  await world.units.importCsv(world.as('admin', 'TW', ['admin']), generateNationalHierarchyCsv({ branchesPerCommune: BRANCHES }), '2026-01-01');
+  await world.units.importCsv(
+    world.as('admin', 'TW', ['admin']),
+    generateNationalHierarchyCsv({ branchesPerCommune: BRANCHES }),
+    '2026-01-01',
+  );
   await world.directory.refresh();
   for (let d = 0; d < DIRECTIVES; d++) {
     const directiveId = `nd${d}`;
@@ -51,11 +65,18 @@ const generate = async (file: string, lock: WriteLock) => {
       ],
       schedule: { cadence: 'monthly' },
     });
-    await world.directives.issue(world.as('leader', 'TW', ['leader']), directiveId, { signedBy: 'Chủ tịch', scope: { level: 'branch', underUnitId: 'TW' } });
+    await world.directives.issue(world.as('leader', 'TW', ['leader']), directiveId, {
+      signedBy: 'Chủ tịch',
+      scope: { level: 'branch', underUnitId: 'TW' },
+    });
     const branches = world.directory.activeDescendantsAtLevel('TW', 'branch');
     for (let p = 0; p < PERIODS; p++) {
       const period = periodKey(p);
-      await world.reporting.openPeriod(world.as('officer', 'TW', ['officer']), directiveId, { period, window: { from: '2026-01-15', to: '2026-02-14' }, due: '2026-03-20T17:00:00+07:00' });
+      await world.reporting.openPeriod(world.as('officer', 'TW', ['officer']), directiveId, {
+        period,
+        window: { from: '2026-01-15', to: '2026-02-14' },
+        due: '2026-03-20T17:00:00+07:00',
+      });
       for (let i = 0; i < branches.length; i += 5000) {
         const chunk = branches.slice(i, i + 5000);
         const requests: AppendRequest[] = chunk.map((unitId, k) => {
@@ -65,7 +86,21 @@ const generate = async (file: string, lock: WriteLock) => {
             streamId: `report-${directiveId}_${unitId}_${period}`,
             expectedRevision: 0,
             events: [
-              { id: a.id, type: 'ReportSubmitted', data: { version: 1, values: { t1: { kind: 'number', value: (k % 5) + 1 }, t2: { kind: 'ratio', numerator: 80 + (k % 20), denominator: 100 } }, narrative: { results: 'Hoàn thành', difficulties: '', proposals: '' }, submittedAt: '2026-03-01T02:00:00.000Z', onTime: true }, metadata: a.metadata },
+              {
+                id: a.id,
+                type: 'ReportSubmitted',
+                data: {
+                  version: 1,
+                  values: {
+                    t1: { kind: 'number', value: (k % 5) + 1 },
+                    t2: { kind: 'ratio', numerator: 80 + (k % 20), denominator: 100 },
+                  },
+                  narrative: { results: 'Hoàn thành', difficulties: '', proposals: '' },
+                  submittedAt: '2026-03-01T02:00:00.000Z',
+                  onTime: true,
+                },
+                metadata: a.metadata,
+              },
               { id: b.id, type: 'ReportApproved', data: { version: 1 }, metadata: b.metadata },
             ],
           };
@@ -82,7 +117,11 @@ const generate = async (file: string, lock: WriteLock) => {
 
 const rawRead = (file: string): { events: number; ms: number } => {
   const db = new Database(file, { readonly: true });
-  const select = db.prepare('SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT 5000').raw();
+  const select = db
+    .prepare(
+      'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at FROM events WHERE position > ? ORDER BY position LIMIT 5000',
+    )
+    .raw();
   const started = nowMs();
   let after = 0;
   let events = 0;
@@ -109,8 +148,15 @@ const keepUp = async () => {
   const { csv, communeIds } = smallHierarchy(communes);
   await world.units.importCsv(world.as('admin', 'TW', ['admin']), csv, '2026-01-01');
   await issueSimpleDirective(world, 'd1');
-  await world.directives.issue(world.as('leader', 'P', ['leader']), 'd1', { signedBy: 'Chủ tịch', scope: { level: 'commune', underUnitId: 'P' } });
-  await world.reporting.openPeriod(world.as('officer', 'P', ['officer']), 'd1', { period: '2026-03', window: { from: '2026-02-15', to: '2026-03-14' }, due: '2026-03-20T17:00:00+07:00' });
+  await world.directives.issue(world.as('leader', 'P', ['leader']), 'd1', {
+    signedBy: 'Chủ tịch',
+    scope: { level: 'commune', underUnitId: 'P' },
+  });
+  await world.reporting.openPeriod(world.as('officer', 'P', ['officer']), 'd1', {
+    period: '2026-03',
+    window: { from: '2026-02-15', to: '2026-03-14' },
+    due: '2026-03-20T17:00:00+07:00',
+  });
   const readStore = new SqliteReadStore(file, world.store.writeLock);
   const projector = new Projector(readStore, ALL_PROJECTIONS);
   await projector.prepare();
@@ -149,7 +195,11 @@ const keepUp = async () => {
   })();
   const started = nowMs();
   for (const unitId of communeIds) {
-    await world.reporting.submit(world.as(`officer.${unitId}`, unitId, ['officer']), { directiveId: 'd1', unitId, period: '2026-03' }, { values: { t1: { kind: 'number', value: 3 } }, narrative: { results: 'x', difficulties: '', proposals: '' } });
+    await world.reporting.submit(
+      world.as(`officer.${unitId}`, unitId, ['officer']),
+      { directiveId: 'd1', unitId, period: '2026-03' },
+      { values: { t1: { kind: 'number', value: 3 } }, narrative: { results: 'x', difficulties: '', proposals: '' } },
+    );
   }
   const writeMs = nowMs() - started;
   const drainStarted = nowMs();
@@ -185,7 +235,12 @@ const main = async () => {
     const started = nowMs();
     const result = await projector.rebuild(projection, events, undefined, 5000);
     const ms = nowMs() - started;
-    perProjection.push([projection.name, result.events.toLocaleString('en-US'), formatMs(ms), `${formatOps((result.events * 1000) / ms)}/s`]);
+    perProjection.push([
+      projection.name,
+      result.events.toLocaleString('en-US'),
+      formatMs(ms),
+      `${formatOps((result.events * 1000) / ms)}/s`,
+    ]);
     console.log(`  rebuilt ${projection.name}: ${result.events.toLocaleString('en-US')} events in ${formatMs(ms)}`);
   }
   const rebuildMs = nowMs() - t;
@@ -193,19 +248,34 @@ const main = async () => {
 
   // (b) status at random nodes of the tree, from the rebuilt read models.
   const units = new Database(file, { readonly: true });
-  const nodes = units.prepare("SELECT unit_id FROM rm_units WHERE level IN ('central','province','commune','branch') ORDER BY random() LIMIT 2000").pluck().all() as string[];
+  const nodes = units
+    .prepare("SELECT unit_id FROM rm_units WHERE level IN ('central','province','commune','branch') ORDER BY random() LIMIT 2000")
+    .pluck()
+    .all() as string[];
   units.close();
   const latencies: number[] = [];
   for (let i = 0; i < 3000; i++) {
     const unitId = i % 50 === 0 ? 'TW' : nodes[i % nodes.length];
     const started = nowMs();
-    await directiveStatus(readStore.db, { directiveId: 'nd0', unitId, period: periodKey(0), include: 'approved', children: false });
+    await directiveStatus(readStore.db, {
+      directiveId: 'nd0',
+      unitId,
+      period: periodKey(0),
+      include: 'approved',
+      children: false,
+    });
     latencies.push(nowMs() - started);
   }
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   const rootStarted = nowMs();
-  const root = await directiveStatus(readStore.db, { directiveId: 'nd0', unitId: 'TW', period: periodKey(0), include: 'approved', children: true });
+  const root = await directiveStatus(readStore.db, {
+    directiveId: 'nd0',
+    unitId: 'TW',
+    period: periodKey(0),
+    include: 'approved',
+    children: true,
+  });
   const rootMs = nowMs() - rootStarted;
 
   clearInterval(sampler);
@@ -220,11 +290,32 @@ const main = async () => {
   printTable(
     ['measurement', 'value', 'baseline', 'ratio', 'target', 'met?'],
     [
-      [`a. full rebuild of ${head.toLocaleString('en-US')} events, all ${ALL_PROJECTIONS.length} projections`, `${formatOps(rebuildRate)} events/s (${formatMs(rebuildMs)})`, `raw read ${formatOps(rawRate)}/s`, formatPercent(rebuildRate / rawRate), '>= 50%', rebuildRate / rawRate >= 0.5 ? 'yes' : 'NO'],
+      [
+        `a. full rebuild of ${head.toLocaleString('en-US')} events, all ${ALL_PROJECTIONS.length} projections`,
+        `${formatOps(rebuildRate)} events/s (${formatMs(rebuildMs)})`,
+        `raw read ${formatOps(rawRate)}/s`,
+        formatPercent(rebuildRate / rawRate),
+        '>= 50%',
+        rebuildRate / rawRate >= 0.5 ? 'yes' : 'NO',
+      ],
       ['a. peak RSS during the rebuild', `${Math.round(peakRss / 1e6)} MB`, '', '', '', ''],
-      [`b. directive status at a random node (3,000 queries; ${root.levels?.length ?? 0} levels at the root)`, `p50 ${p(0.5).toFixed(2)} ms, p99 ${p(0.99).toFixed(2)} ms`, '', '', 'p99 < 10 ms', p(0.99) < 10 ? 'yes' : 'NO'],
+      [
+        `b. directive status at a random node (3,000 queries; ${root.levels?.length ?? 0} levels at the root)`,
+        `p50 ${p(0.5).toFixed(2)} ms, p99 ${p(0.99).toFixed(2)} ms`,
+        '',
+        '',
+        'p99 < 10 ms',
+        p(0.99) < 10 ? 'yes' : 'NO',
+      ],
       ['b. root with drill-down to its 34 children', formatMs(rootMs), '', '', '', ''],
-      [`c. ${c.commands.toLocaleString('en-US')} report commands while all projections follow live`, `${formatOps(c.rate)} commands/s`, '', `max lag ${c.maxLag} events`, 'keeps up', `drained ${formatMs(c.drainMs)} after the last command`],
+      [
+        `c. ${c.commands.toLocaleString('en-US')} report commands while all projections follow live`,
+        `${formatOps(c.rate)} commands/s`,
+        '',
+        `max lag ${c.maxLag} events`,
+        'keeps up',
+        `drained ${formatMs(c.drainMs)} after the last command`,
+      ],
     ],
   );
   files.dispose();

@@ -37,12 +37,7 @@ const validOn = (date: string) => (eb: Eb) =>
 
 /** The units as they stood on `date` (versions joined to their code), or as they stand now. */
 const from = (db: AnyDb, date: string | undefined) =>
-  date === undefined
-    ? db.selectFrom(U)
-    : db
-        .selectFrom(V)
-        .innerJoin(U, 'u.unit_id', 'v.unit_id')
-        .where(validOn(date));
+  date === undefined ? db.selectFrom(U) : db.selectFrom(V).innerJoin(U, 'u.unit_id', 'v.unit_id').where(validOn(date));
 
 const tableOf = (date: string | undefined): 'v' | 'u' => (date === undefined ? 'u' : 'v');
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type DomainError, ValidationError } from '@app/kernel';
 import { directiveFileFormat, importDirectiveFile, MAX_DIRECTIVE_FILE_BYTES, parseDirectiveFile } from './directive-file';
 import { directiveDecider } from './domain/directive.decider';
-import { fieldsOf } from './testing/given-when-then';
+import { fieldsOf } from '@app/kernel/testing';
 
 const examples = join(__dirname, '..', 'examples');
 const laoCai = readFileSync(join(examples, 'lao-cai-11-CTr-BTV-2022.yaml'));

@@ -1,5 +1,5 @@
 import { type Actor, type CommandMetadata, systemActor } from '@app/kernel';
-import { deciderSpec } from '../testing/given-when-then';
+import { deciderSpec } from '@app/kernel/testing';
 import type { AssignmentCommand } from './assignment.commands';
 import { assignmentDecider } from './assignment.decider';
 import type { AssignmentEvent } from './assignment.events';

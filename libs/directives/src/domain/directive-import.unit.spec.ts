@@ -1,5 +1,5 @@
 import { type DomainError, ValidationError } from '@app/kernel';
-import { fieldsOf } from '../testing/given-when-then';
+import { fieldsOf } from '@app/kernel/testing';
 import { importDirective } from './directive-import';
 
 const context = { directiveId: 'd-1', issuerUnitId: 'lao-cai' };

@@ -1,5 +1,5 @@
 import type { CommandMetadata, TargetDefinition } from '@app/kernel';
-import { deciderSpec } from '../testing/given-when-then';
+import { deciderSpec } from '@app/kernel/testing';
 import type { DirectiveCommand, DraftDirective, DraftDirectiveData } from './directive.commands';
 import { directiveDecider } from './directive.decider';
 import type { DirectiveEvent, DirectiveHeader, ReportingSchedule, Task } from './directive.events';

@@ -1,5 +1,5 @@
 import { type Actor, type CommandMetadata, type TargetDefinition, systemActor } from '@app/kernel';
-import { deciderSpec } from '../testing/given-when-then';
+import { deciderSpec } from '@app/kernel/testing';
 import type { ReportCommand } from './report.commands';
 import { reportDecider } from './report.decider';
 import type { Narrative, Obligation, ReportEvent, ReportValues } from './report.events';

@@ -464,7 +464,7 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(sets.n)).toBe(1);
-    expect(elapsed).toBeLessThan(20_000);
+    console.log(`${fixture.store.dialect}: projected in ${elapsed} ms (figures belong in docs/benchmarks.md, not in assertions)`);
   });
 
   it('rebuilds into identical rows', async () => {

@@ -1,4 +1,6 @@
-import { type Command, type Decider, DomainError, type DomainErrorKind, type Event, type FieldError } from '@app/kernel';
+import { type Command, type Decider } from '../decider';
+import { type Event } from '../event';
+import { DomainError, type DomainErrorKind, type FieldError } from '../domain-error';
 
 /**
  * Given past events, when a command is decided, then these events (or this refusal).

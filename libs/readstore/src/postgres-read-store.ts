@@ -13,6 +13,10 @@ export class PostgresReadStore implements ReadStore {
 
   constructor(url: string, poolSize = 10) {
     this.pool = new Pool({ connectionString: url, max: poolSize });
+    // An idle pooled connection that the server ends (restart, failover, a forced DROP) emits
+    // 'error' on the pool; unhandled, that would crash the process. The pool drops the client, and
+    // the next query opens a fresh one or fails with an error the caller handles.
+    this.pool.on('error', () => undefined);
     this.db = new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) });
   }
 

@@ -46,7 +46,7 @@ describeOnReadStores('read-store migrations', (open) => {
       name: 'half done',
       up: async (db) => {
         await db.schema.createTable('half').addColumn('id', 'integer').execute();
-        await sql`SELECT * FROM no_such_table`.execute(db);
+        throw new Error('failed half-way (no_such_table)');
       },
     };
     await migrate(fixture.store, migrations);

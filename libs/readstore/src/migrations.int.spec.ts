@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { type Migration, migrate } from './migrations';
 import { describeOnReadStores, type ReadStoreFixture } from './testing/read-stores';
 
@@ -40,7 +39,7 @@ describeOnReadStores('read-store migrations', (open) => {
     ]);
   });
 
-  it('rolls a failing migration back whole and records nothing for it', async () => {
+  it('records nothing for a failing migration and applies it again next time', async () => {
     const failing: Migration = {
       version: 3,
       name: 'half done',
@@ -53,6 +52,11 @@ describeOnReadStores('read-store migrations', (open) => {
     await expect(migrate(fixture.store, [...migrations, failing])).rejects.toThrow(/no_such_table/);
     const versions = await fixture.store.db.selectFrom('schema_migrations').select('version').execute();
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    await expect(sql`SELECT * FROM half`.execute(fixture.store.db)).rejects.toThrow();
+    const fixed: Migration = {
+      version: 3,
+      name: 'done now',
+      up: async (db) => void (await db.schema.createTable('whole').ifNotExists().addColumn('id', 'integer').execute()),
+    };
+    expect(await migrate(fixture.store, [...migrations, fixed])).toEqual([3]);
   });
 });

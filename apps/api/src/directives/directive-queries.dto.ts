@@ -1,9 +1,10 @@
+import { IntersectionType } from '@nestjs/swagger';
+import { PageQueryDto } from '../http/page-query.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { ASSIGNMENT_STATUSES, type AssignmentStatus } from '@app/directives';
 import { ID_PATTERN } from '../units/units.dto';
-import { MAX_PAGE_SIZE } from '../units/unit-tree.dto';
 
 export class DirectiveQueryDto {
   @ApiPropertyOptional({ description: 'Wait (at most 2 s) until the directive status has processed this global position' })
@@ -14,7 +15,7 @@ export class DirectiveQueryDto {
   minPosition?: number;
 }
 
-export class AssignmentsQueryDto extends DirectiveQueryDto {
+export class AssignmentsQueryDto extends IntersectionType(DirectiveQueryDto, PageQueryDto) {
   @ApiPropertyOptional({ enum: ASSIGNMENT_STATUSES, description: 'assigned = not acknowledged yet' })
   @IsOptional()
   @IsIn(ASSIGNMENT_STATUSES)
@@ -32,20 +33,4 @@ export class AssignmentsQueryDto extends DirectiveQueryDto {
   @IsOptional()
   @Matches(ID_PATTERN, { message: 'under must be 1-64 characters of A-Z a-z 0-9 . -' })
   under?: string;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  pageSize?: number;
 }

@@ -1,13 +1,14 @@
+import { IntersectionType } from '@nestjs/swagger';
+import { PageQueryDto } from '../http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
 import { OBLIGATION_STATUSES, type ObligationStatus, OFFICIAL_STATUSES, type OfficialStatus } from '@app/reporting';
 import { IsPeriodKey } from '../directives/directives.dto';
 import { ID_PATTERN } from '../units/units.dto';
 
 const ID = { message: '$property must be 1-64 characters of A-Z a-z 0-9 . -' };
 export const INCLUDES = ['approved', 'submitted'] as const;
-export const MAX_OBLIGATIONS_PAGE = 500;
 
 export class ReadQueryDto {
   @ApiPropertyOptional({ description: 'Wait (at most 2 s) until the read models have processed this global position' })
@@ -53,7 +54,7 @@ export class AchievementQueryDto extends NodeQueryDto {
   at?: string;
 }
 
-export class ObligationsQueryDto extends ReadQueryDto {
+export class ObligationsQueryDto extends IntersectionType(ReadQueryDto, PageQueryDto) {
   @ApiPropertyOptional({ example: 'lc-11' }) @IsOptional() @Matches(ID_PATTERN, ID) directiveId?: string;
 
   @ApiPropertyOptional({ example: 'LCI-BX', description: "The subtree's root; default: the caller's unit" })
@@ -69,22 +70,6 @@ export class ObligationsQueryDto extends ReadQueryDto {
   @IsOptional()
   @IsIn(OFFICIAL_STATUSES)
   officialStatus?: OfficialStatus;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_OBLIGATIONS_PAGE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_OBLIGATIONS_PAGE)
-  pageSize?: number;
 }
 
 export class EscalationsQueryDto extends ReadQueryDto {

@@ -1,9 +1,11 @@
+import { IntersectionType } from '@nestjs/swagger';
+import { PageQueryDto } from '../http/page-query.dto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
 import { DATE_PATTERN } from './units.dto';
 
-export const MAX_PAGE_SIZE = 500;
+export { MAX_PAGE_SIZE } from '../http/page-query.dto';
 
 export class UnitTreeQueryDto {
   @ApiPropertyOptional({
@@ -22,23 +24,7 @@ export class UnitTreeQueryDto {
   minPosition?: number;
 }
 
-export class UnitChildrenQueryDto extends UnitTreeQueryDto {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  pageSize?: number;
-
+export class UnitChildrenQueryDto extends IntersectionType(UnitTreeQueryDto, PageQueryDto) {
   @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'Also list merged and dissolved children' })
   @IsOptional()
   @IsIn(['true', 'false'])

@@ -37,6 +37,14 @@ export const summarise = (event: RecordedEvent): string => {
       return `waived: ${text(d.reason)}`;
     case 'EscalationRaised':
       return `escalated to ${text(d.toUnitId)} (step ${text(d.step)})`;
+    case 'EscalationResolved':
+      return `escalation to ${text(d.toUnitId)} (step ${text(d.step)}) resolved by ${text(d.by)}`;
+    case 'ReminderIssued':
+      return `reminded (step ${text(d.step)}, ${text(d.daysBefore)} working day(s) before the due date)`;
+    case 'ReportOverdue':
+      return `overdue: nothing submitted by ${text(d.due)}`;
+    case 'ReportingPeriodOpened':
+      return `period ${text(d.period)} opened (${text(d.openedBy)}), due ${text(d.due)}`;
     default:
       return event.type;
   }

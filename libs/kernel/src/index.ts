@@ -2,3 +2,4 @@ export * from './event';
 export * from './decider';
 export * from './domain-error';
 export * from './targets';
+export * from './dates';

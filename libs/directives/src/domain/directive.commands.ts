@@ -1,5 +1,5 @@
 import type { Command, TargetDefinition } from '@app/kernel';
-import type { AssigneeScope, Cadence, DirectiveHeader, EscalationStep, Task } from './directive.events';
+import type { AssigneeScope, Cadence, DirectiveHeader, EscalationStep, ReportingPeriodOpened, Task } from './directive.events';
 
 /** A schedule as given: anything left out takes its default (see `resolveSchedule`). */
 export type ReportingScheduleInput = Readonly<{
@@ -60,5 +60,14 @@ export type AmendDirective = Command<
 >;
 export type CloseDirective = Command<'CloseDirective', { directiveId: string; reason?: string }>;
 
+export type OpenReportingPeriod = Command<'OpenReportingPeriod', ReportingPeriodOpened['data']>;
+
 export type DirectiveCommand =
-  DraftDirective | AddTarget | AddTask | SetReportingSchedule | IssueDirective | AmendDirective | CloseDirective;
+  | DraftDirective
+  | AddTarget
+  | AddTask
+  | SetReportingSchedule
+  | IssueDirective
+  | AmendDirective
+  | CloseDirective
+  | OpenReportingPeriod;

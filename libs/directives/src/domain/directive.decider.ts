@@ -7,6 +7,7 @@ import type {
   DirectiveCommand,
   DraftDirective,
   IssueDirective,
+  OpenReportingPeriod,
   SetReportingSchedule,
 } from './directive.commands';
 import {
@@ -20,6 +21,7 @@ import {
   DirectiveNotIssued,
   NoAssignees,
   NothingToAmend,
+  PeriodNeedsIssuedDirective,
   TargetLooserThanBasis,
 } from './directive.errors';
 import type {
@@ -34,6 +36,7 @@ import type {
 import {
   headerProblems,
   loosenings,
+  periodOpeningProblems,
   resolveSchedule,
   scheduleProblems,
   targetListProblems,
@@ -55,7 +58,15 @@ type Content = Readonly<{
 export type DirectiveState =
   | Readonly<{ status: 'none' }>
   | (Readonly<{ status: 'draft' }> & Content)
-  | (Readonly<{ status: 'issued'; signedBy: string; issuedAt: string; assigneeUnitIds: readonly string[] }> & Content)
+  | (Readonly<{
+      status: 'issued';
+      signedBy: string;
+      issuedAt: string;
+      assigneeUnitIds: readonly string[];
+      /** Periods opened so far, in the order they opened. */
+      openedPeriods: readonly string[];
+    }> &
+      Content)
   | Readonly<{ status: 'closed'; header: DirectiveHeader }>;
 
 export const initialDirectiveState = (): DirectiveState => ({ status: 'none' });
@@ -102,11 +113,14 @@ export const evolveDirective = (state: DirectiveState, event: DirectiveEvent): D
         signedBy: event.data.signedBy,
         issuedAt: event.data.issuedAt,
         assigneeUnitIds: event.data.assigneeUnitIds,
+        openedPeriods: [],
       };
     case 'DirectiveAmended':
       return state.status === 'issued' ? applyChanges(state, event.data.changes) : state;
     case 'DirectiveClosed':
       return state.status === 'none' ? state : { status: 'closed', header: state.header };
+    case 'ReportingPeriodOpened':
+      return state.status === 'issued' ? { ...state, openedPeriods: [...state.openedPeriods, event.data.period] } : state;
     default:
       return assertNever(event);
   }
@@ -367,6 +381,32 @@ const closeDirective = ({ data }: CloseDirective, state: DirectiveState): Direct
   ];
 };
 
+/** Opening a period twice writes nothing: the schedule's timer and an ad hoc request may meet. */
+const openReportingPeriod = ({ data }: OpenReportingPeriod, state: DirectiveState): DirectiveEvent[] => {
+  if (state.status === 'none') throw new DirectiveNotFound(data.directiveId);
+  if (state.status === 'closed') throw new DirectiveClosedError(data.directiveId);
+  if (state.status === 'draft') throw new PeriodNeedsIssuedDirective(data.directiveId);
+  if (state.openedPeriods.includes(data.period)) return [];
+  throwIfAny(periodOpeningProblems(data));
+  const { directiveId, period, window, due, deadlines, openedBy } = data;
+  return [
+    {
+      type: 'ReportingPeriodOpened',
+      data: {
+        directiveId,
+        period,
+        window: { from: window.from, to: window.to },
+        due,
+        deadlines: {
+          reminders: deadlines.reminders.map(({ step, daysBefore, at }) => ({ step, daysBefore, at })),
+          escalations: deadlines.escalations.map(({ step, afterWorkingDays, to, at }) => ({ step, afterWorkingDays, to, at })),
+        },
+        openedBy,
+      },
+    },
+  ];
+};
+
 export const decideDirective = (command: DirectiveCommand, state: DirectiveState): DirectiveEvent[] => {
   switch (command.type) {
     case 'DraftDirective':
@@ -383,6 +423,8 @@ export const decideDirective = (command: DirectiveCommand, state: DirectiveState
       return amendDirective(command, state);
     case 'CloseDirective':
       return closeDirective(command, state);
+    case 'OpenReportingPeriod':
+      return openReportingPeriod(command, state);
     default:
       return assertNever(command);
   }

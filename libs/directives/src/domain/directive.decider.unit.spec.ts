@@ -642,3 +642,63 @@ describe('directive decider', () => {
     });
   });
 });
+
+describe('directive decider: OpenReportingPeriod', () => {
+  const opening = {
+    directiveId: 'd-1',
+    period: '2026-Q2',
+    window: { from: '2026-03-15', to: '2026-06-14' },
+    due: '2026-06-22T16:59:59.999Z',
+    deadlines: {
+      reminders: [{ step: 1, daysBefore: 7, at: '2026-06-11T01:00:00.000Z' }],
+      escalations: [{ step: 1, afterWorkingDays: 2, to: 'parent' as const, at: '2026-06-24T01:00:00.000Z' }],
+    },
+    openedBy: 'schedule' as const,
+  };
+  const periodOpened: DirectiveEvent = { type: 'ReportingPeriodOpened', data: opening };
+
+  it('records the period with its window, due instant and follow-up instants', () => {
+    spec.given([drafted, issued]).when(cmd('OpenReportingPeriod', opening)).then([periodOpened]);
+  });
+
+  it('ignores a period already opened (the timer and an ad hoc request may meet)', () => {
+    spec
+      .given([drafted, issued, periodOpened])
+      .when(cmd('OpenReportingPeriod', { ...opening, openedBy: 'request' }))
+      .thenNothing();
+  });
+
+  it('refuses a draft, a closed and an unknown directive', () => {
+    spec.given([drafted]).when(cmd('OpenReportingPeriod', opening)).thenRefused('DIRECTIVE.NOT_ISSUED', 'illegal_state');
+    spec.given([drafted, issued, closed]).when(cmd('OpenReportingPeriod', opening)).thenRefused('DIRECTIVE.CLOSED');
+    spec.given([]).when(cmd('OpenReportingPeriod', opening)).thenRefused('DIRECTIVE.NOT_FOUND', 'not_found');
+  });
+
+  it('refuses a malformed opening, naming each field: DIRECTIVE.INVALID', () => {
+    spec
+      .given([drafted, issued])
+      .when(
+        cmd('OpenReportingPeriod', {
+          ...opening,
+          period: 'Q2/2026',
+          window: { from: '2026-06-14', to: '2026-03-15' },
+          due: '2026-06-22',
+          deadlines: {
+            reminders: [{ step: 0, daysBefore: -1, at: 'x' }],
+            escalations: [{ step: 1, afterWorkingDays: 2, to: 'cousin' as 'parent', at: '2026-06-24T01:00:00.000Z' }],
+          },
+          openedBy: 'cron' as 'schedule',
+        }),
+      )
+      .thenRefused('DIRECTIVE.INVALID', 'validation', [
+        'period',
+        'window.to',
+        'due',
+        'openedBy',
+        'deadlines.reminders[0].step',
+        'deadlines.reminders[0].daysBefore',
+        'deadlines.reminders[0].at',
+        'deadlines.escalations[0].to',
+      ]);
+  });
+});

@@ -80,3 +80,9 @@ export class DirectiveClosedError extends IllegalStateError {
     super('DIRECTIVE.CLOSED', `Directive ${directiveId} is closed`, { directiveId });
   }
 }
+
+export class PeriodNeedsIssuedDirective extends IllegalStateError {
+  constructor(directiveId: string) {
+    super('DIRECTIVE.NOT_ISSUED', `Directive ${directiveId} is a draft; periods open only once it is issued`, { directiveId });
+  }
+}

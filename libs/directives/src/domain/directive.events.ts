@@ -98,5 +98,37 @@ export type DirectiveIssued = Event<
 export type DirectiveAmended = Event<'DirectiveAmended', { directiveId: string; changes: DirectiveChanges; reason: string }>;
 export type DirectiveClosed = Event<'DirectiveClosed', { directiveId: string; reason?: string }>;
 
+/** When a period's follow-ups fire, fixed when the period opens: a later schedule change leaves them alone. */
+export type PeriodDeadlines = Readonly<{
+  /** Reminders in time order; `at` is an ISO instant. */
+  reminders: readonly Readonly<{ step: number; daysBefore: number; at: string }>[];
+  /** Escalation steps in time order; `at` is an ISO instant. */
+  escalations: readonly Readonly<{ step: number; afterWorkingDays: number; to: EscalationTarget; at: string }>[];
+}>;
+
+/**
+ * A reporting period of the directive opened: on schedule (the period-opener timer) or on request
+ * (an ad hoc report). The period opener saga then opens one obligation per current assignee.
+ */
+export type ReportingPeriodOpened = Event<
+  'ReportingPeriodOpened',
+  {
+    directiveId: string;
+    period: string;
+    window: DatePeriod;
+    /** ISO instant with its offset. */
+    due: string;
+    deadlines: PeriodDeadlines;
+    openedBy: 'schedule' | 'request';
+  }
+>;
+
 export type DirectiveEvent =
-  DirectiveDrafted | TargetAdded | TaskAdded | ReportingScheduleSet | DirectiveIssued | DirectiveAmended | DirectiveClosed;
+  | DirectiveDrafted
+  | TargetAdded
+  | TaskAdded
+  | ReportingScheduleSet
+  | DirectiveIssued
+  | DirectiveAmended
+  | DirectiveClosed
+  | ReportingPeriodOpened;

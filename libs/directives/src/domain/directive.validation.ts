@@ -1,5 +1,14 @@
-import { type FieldError, TARGET_SHAPES, type TargetDefinition, type TargetShape, targetValueAt } from '@app/kernel';
-import type { ReportingScheduleInput } from './directive.commands';
+import {
+  type FieldError,
+  isIsoInstant,
+  isPeriodKey,
+  PERIOD_KEY_HINT,
+  TARGET_SHAPES,
+  type TargetDefinition,
+  type TargetShape,
+  targetValueAt,
+} from '@app/kernel';
+import type { OpenReportingPeriod, ReportingScheduleInput } from './directive.commands';
 import {
   CADENCES,
   DIRECTIVE_KINDS,
@@ -250,4 +259,39 @@ export const loosenings = (child: TargetDefinition, basis: TargetDefinition, fie
   if (child.shape === 'share_of_units' && (child.threshold ?? 1) < (basis.threshold ?? 1))
     problems.push({ field: `${field}.threshold`, message: `must be at least the basis's ${basis.threshold ?? 1}` });
   return problems;
+};
+
+const MAX_FOLLOW_UPS = 50;
+
+/** A period's window, due instant and follow-up instants, as the period-opener or a request gives them. */
+export const periodOpeningProblems = (data: OpenReportingPeriod['data']): FieldError[] => {
+  const p = new FieldProblems();
+  if (!isPeriodKey(data.period)) p.add('period', PERIOD_KEY_HINT);
+  p.date(data.window?.from, 'window.from');
+  p.date(data.window?.to, 'window.to');
+  if (isIsoDate(data.window?.from) && isIsoDate(data.window?.to) && data.window.from > data.window.to)
+    p.add('window.to', 'must not be before window.from');
+  if (!isIsoInstant(data.due)) p.add('due', 'must be an ISO instant with its offset, e.g. 2026-07-20T23:59:59+07:00');
+  if (!isOneOf(['schedule', 'request'] as const, data.openedBy)) p.add('openedBy', 'must be schedule or request');
+  const { reminders, escalations } = data.deadlines ?? {};
+  if (!Array.isArray(reminders) || reminders.length > MAX_FOLLOW_UPS)
+    p.add('deadlines.reminders', `must be a list of at most ${MAX_FOLLOW_UPS}`);
+  else
+    reminders.forEach((r, i) => {
+      if (!Number.isInteger(r?.step) || r.step < 1) p.add(`deadlines.reminders[${i}].step`, 'must be a whole number ≥ 1');
+      if (!Number.isInteger(r?.daysBefore) || r.daysBefore < 0)
+        p.add(`deadlines.reminders[${i}].daysBefore`, 'must be a whole number ≥ 0');
+      if (!isIsoInstant(r?.at)) p.add(`deadlines.reminders[${i}].at`, 'must be an ISO instant with its offset');
+    });
+  if (!Array.isArray(escalations) || escalations.length > MAX_FOLLOW_UPS)
+    p.add('deadlines.escalations', `must be a list of at most ${MAX_FOLLOW_UPS}`);
+  else
+    escalations.forEach((e, i) => {
+      if (!Number.isInteger(e?.step) || e.step < 1) p.add(`deadlines.escalations[${i}].step`, 'must be a whole number ≥ 1');
+      if (!Number.isInteger(e?.afterWorkingDays) || e.afterWorkingDays < 0)
+        p.add(`deadlines.escalations[${i}].afterWorkingDays`, 'must be a whole number ≥ 0');
+      if (!isOneOf(ESCALATION_TARGETS, e?.to)) p.add(`deadlines.escalations[${i}].to`, 'must be parent or grandparent');
+      if (!isIsoInstant(e?.at)) p.add(`deadlines.escalations[${i}].at`, 'must be an ISO instant with its offset');
+    });
+  return p.list;
 };

@@ -1,21 +1,9 @@
-import { type FieldError } from '@app/kernel';
+import { type FieldError, isIsoDate } from '@app/kernel';
 
 /** The longest text any directive field may hold (a whole section of a plan fits). */
 export const MAX_TEXT_LENGTH = 10_000;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A calendar date written `yyyy-mm-dd`. Checked by arithmetic: domain code builds no Date from a clock. */
-export const isIsoDate = (value: unknown): value is string => {
-  if (typeof value !== 'string') return false;
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return day <= days;
-};
+export { isIsoDate };
 
 export const isNonBlank = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 

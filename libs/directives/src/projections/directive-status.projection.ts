@@ -30,6 +30,8 @@ export type DirectiveHeaderExtras = {
   scope?: AssigneeScope;
   closeReason?: string;
   amendments: { at: string; reason: string }[];
+  /** Reporting periods opened, in the order they opened (absent on rows written before periods were recorded). */
+  periods?: { period: string; window: { from: string; to: string }; due: string; openedAt: string; openedBy: string }[];
 };
 
 export type DirectiveTarget = TargetDefinition & { inheritedFrom?: string };
@@ -141,6 +143,11 @@ export const evolveDirectiveDoc = (doc: DirectiveDoc | undefined, recorded: Reco
         closedAt: recorded.metadata.occurredAt,
         header: { ...doc.header, ...(reason && { closeReason: reason }) },
       };
+    }
+    case 'ReportingPeriodOpened': {
+      const { period, window, due, openedBy } = event.data;
+      const opened = { period, window, due, openedAt: recorded.metadata.occurredAt, openedBy };
+      return { ...doc, header: { ...doc.header, periods: [...(doc.header.periods ?? []), opened] } };
     }
     default:
       return assertNever(event);

@@ -156,6 +156,7 @@ const openObligation = ({ data }: OpenObligation, state: ReportState): ReportEve
   throwIfAny(obligationProblems(data));
   const { directiveId, unitId, period, window, due, targets, approvalRequired, reviewerUnitId, unitLevel, ancestorUnitIds } =
     data;
+  const { followUps } = data;
   return [
     {
       type: 'ReportingObligationOpened',
@@ -170,6 +171,12 @@ const openObligation = ({ data }: OpenObligation, state: ReportState): ReportEve
         reviewerUnitId,
         ...(unitLevel !== undefined ? { unitLevel } : {}),
         ...(ancestorUnitIds !== undefined ? { ancestorUnitIds: [...ancestorUnitIds] } : {}),
+        ...(followUps !== undefined && {
+          followUps: {
+            reminders: followUps.reminders.map(({ step, daysBefore, at }) => ({ step, daysBefore, at })),
+            escalations: followUps.escalations.map(({ step, toUnitId, at }) => ({ step, toUnitId, at })),
+          },
+        }),
       },
     },
   ];
@@ -306,10 +313,12 @@ const waiveObligation = ({ data, metadata }: WaiveObligation, state: ReportState
   return [{ type: 'ObligationWaived', data: { reason: data.reason } }, ...resolveEscalations(current, 'waiver')];
 };
 
-const issueReminder = ({ data }: IssueReminder, state: ReportState): ReportEvent[] => {
+/** A reminder that comes due after the deadline (a worker down for days) says nothing the overdue mark does not. */
+const issueReminder = ({ data, metadata }: IssueReminder, state: ReportState): ReportEvent[] => {
   const current = requireObligation(state, data);
   throwIfAny([...stepProblems(data.step), ...daysProblems(data.daysBefore)]);
   if (!isAwaited(current) || current.followUp.overdue || current.followUp.remindersIssued.includes(data.step)) return [];
+  if (isDue(current, metadata.now)) return [];
   return [{ type: 'ReminderIssued', data: { step: data.step, daysBefore: data.daysBefore } }];
 };
 

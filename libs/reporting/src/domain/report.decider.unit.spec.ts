@@ -73,6 +73,41 @@ describe('report decider', () => {
         .then([opened]);
     });
 
+    it('keeps the follow-ups fixed at opening: reminder and escalation instants, and the unit each step goes to', () => {
+      const followUps = {
+        reminders: [{ step: 1, daysBefore: 7, at: '2026-06-11T01:00:00.000Z' }],
+        escalations: [{ step: 1, toUnitId: 'lao-cai', at: '2026-06-24T01:00:00.000Z' }],
+      };
+      spec
+        .given([])
+        .when(cmd('OpenObligation', timer, { ...obligation, followUps }))
+        .then([{ type: 'ReportingObligationOpened', data: { ...obligation, followUps } }]);
+    });
+
+    it('refuses malformed follow-ups, naming each field: REPORT.INVALID', () => {
+      spec
+        .given([])
+        .when(
+          cmd('OpenObligation', timer, {
+            ...obligation,
+            followUps: {
+              reminders: [{ step: -1, daysBefore: 7, at: 'tomorrow' }],
+              escalations: [{ step: 1, toUnitId: ' ', at: '2026-06-24T01:00:00.000Z' }, 'x'],
+            },
+          }),
+        )
+        .thenRefused('REPORT.INVALID', 'validation', [
+          'followUps.reminders[0].step',
+          'followUps.reminders[0].at',
+          'followUps.escalations[0].toUnitId',
+          'followUps.escalations[1]',
+        ]);
+      spec
+        .given([])
+        .when(cmd('OpenObligation', timer, { ...obligation, followUps: { reminders: 'soon', escalations: [] } }))
+        .thenRefused('REPORT.INVALID', 'validation', ['followUps.reminders']);
+    });
+
     it('ignores opening twice (the saga may fire again)', () => {
       spec
         .given([opened, submitted()])
@@ -454,6 +489,13 @@ describe('report decider', () => {
       spec.given([opened, submitted()]).when(remind(1, 3)).thenNothing();
       spec.given([opened, waived]).when(remind(1, 3)).thenNothing();
       spec.given([opened, overdue]).when(remind(2, 1)).thenNothing();
+    });
+
+    it('ignores a reminder that comes due after the deadline (the overdue mark says more)', () => {
+      spec
+        .given([opened])
+        .when(cmd('IssueReminder', timer, { step: 1, daysBefore: 1 }, AFTER_DUE))
+        .thenNothing();
     });
 
     it('refuses a malformed step: REPORT.INVALID', () => {

@@ -27,6 +27,16 @@ export type Obligation = Readonly<{
    */
   unitLevel?: string;
   ancestorUnitIds?: readonly string[];
+  /**
+   * Reminders and escalation steps, with their instants and the unit each step goes to, fixed when
+   * the obligation opened. Absent on obligations opened without a schedule: only the due date applies.
+   */
+  followUps?: FollowUps;
+}>;
+
+export type FollowUps = Readonly<{
+  reminders: readonly Readonly<{ step: number; daysBefore: number; at: string }>[];
+  escalations: readonly Readonly<{ step: number; toUnitId: string; at: string }>[];
 }>;
 
 export type EscalationStatus = Readonly<{ toUnitId: string; step: number }>;

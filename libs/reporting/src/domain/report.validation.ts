@@ -1,26 +1,20 @@
-import { type FieldError, type ReportedValue, type TargetDefinition, validateReportedValue } from '@app/kernel';
-import { isPeriodKey } from './period-key';
-import type { Obligation } from './report.events';
+import {
+  type FieldError,
+  isIsoDate,
+  isIsoInstant,
+  isPeriodKey,
+  PERIOD_KEY_HINT,
+  type ReportedValue,
+  type TargetDefinition,
+  validateReportedValue,
+} from '@app/kernel';
+import type { FollowUps, Obligation } from './report.events';
 
 export const MAX_REASON_LENGTH = 10_000;
 /** Each narrative section; long enough for a full written report. */
 export const MAX_NARRATIVE_LENGTH = 50_000;
 
-/** A real calendar day, checked by arithmetic (Date.parse accepts 30 February). */
-const isCalendarDay = (year: number, month: number, day: number): boolean => {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return days !== undefined && day >= 1 && day <= days;
-};
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
-const hasCalendarDate = (v: string): boolean => {
-  const m = ISO_DATE.exec(v);
-  return m !== null && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
-};
-const isIsoDate = (v: unknown): v is string => typeof v === 'string' && v.length === 10 && hasCalendarDate(v);
-/** An instant with its offset: `2026-07-20T16:59:59.999Z`, `2026-07-20T23:59:59+07:00`. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-export const isIsoInstant = (v: unknown): v is string => typeof v === 'string' && ISO_INSTANT.test(v) && hasCalendarDate(v);
+export { isIsoInstant };
 export const isNonBlank = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isWhole = (v: unknown, min: number): v is number => Number.isInteger(v) && (v as number) >= min;
@@ -71,13 +65,14 @@ export const obligationProblems = (o: Obligation): FieldError[] => {
   need(isNonBlank(o.directiveId), 'directiveId', 'is required');
   need(isNonBlank(o.unitId), 'unitId', 'is required');
   need(isNonBlank(o.reviewerUnitId), 'reviewerUnitId', 'is required');
-  need(isPeriodKey(o.period), 'period', 'must be a period key such as 2026, 2026-H1, 2026-Q2, 2026-03 or 2026-R1');
+  need(isPeriodKey(o.period), 'period', PERIOD_KEY_HINT);
   need(isIsoDate(o.window?.from), 'window.from', 'must be a date written yyyy-mm-dd');
   need(isIsoDate(o.window?.to), 'window.to', 'must be a date written yyyy-mm-dd');
   if (isIsoDate(o.window?.from) && isIsoDate(o.window?.to))
     need(o.window.from <= o.window.to, 'window.to', 'must not be before window.from');
   need(isIsoInstant(o.due), 'due', 'must be an ISO instant with its offset, e.g. 2026-07-20T23:59:59+07:00');
   need(typeof o.approvalRequired === 'boolean', 'approvalRequired', 'must be true or false');
+  if (o.followUps !== undefined) problems.push(...followUpProblems(o.followUps));
   if (!Array.isArray(o.targets)) problems.push({ field: 'targets', message: 'must be a list' });
   else {
     const ids = new Set<string>();
@@ -87,6 +82,34 @@ export const obligationProblems = (o: Obligation): FieldError[] => {
       else ids.add(t.targetId);
     });
   }
+  return problems;
+};
+
+const MAX_FOLLOW_UPS = 50;
+
+const followUpProblems = (f: FollowUps): FieldError[] => {
+  const problems: FieldError[] = [];
+  const list = (items: unknown, field: string, check: (item: Record<string, unknown>, at: string) => void) => {
+    if (!Array.isArray(items) || items.length > MAX_FOLLOW_UPS)
+      problems.push({ field, message: `must be a list of at most ${MAX_FOLLOW_UPS}` });
+    else
+      items.forEach((item, i) => {
+        if (!isRecord(item)) problems.push({ field: `${field}[${i}]`, message: 'must be an object' });
+        else check(item, `${field}[${i}]`);
+      });
+  };
+  const instant = (v: unknown, field: string) => {
+    if (!isIsoInstant(v)) problems.push({ field, message: 'must be an ISO instant with its offset' });
+  };
+  list(f?.reminders, 'followUps.reminders', (r, at) => {
+    problems.push(...stepProblems(r.step, `${at}.step`), ...daysProblems(r.daysBefore, `${at}.daysBefore`));
+    instant(r.at, `${at}.at`);
+  });
+  list(f?.escalations, 'followUps.escalations', (e, at) => {
+    problems.push(...stepProblems(e.step, `${at}.step`));
+    if (!isNonBlank(e.toUnitId)) problems.push({ field: `${at}.toUnitId`, message: 'is required' });
+    instant(e.at, `${at}.at`);
+  });
   return problems;
 };
 

@@ -41,6 +41,20 @@ export type NewStreamCommand<C> = Readonly<{ streamId: string; command: C }>;
 
 export type BatchResult = Readonly<{ streams: number; events: number; position: number; replayed: boolean }>;
 
+/** One command for an existing (or not) stream, for batches of system commands such as timers firing. */
+export type StreamCommand<C> = Readonly<{ streamId: string; command: C }>;
+
+export type ManyResult = Readonly<{
+  /** Commands that wrote events. */
+  written: number;
+  /** Commands that decided nothing (a duplicate, a report already in) or had run before. */
+  unchanged: number;
+  /** Commands refused by their decider, with the refusal; the rest of the batch still ran. */
+  refused: ReadonlyArray<Readonly<{ streamId: string; command: Command; error: Error }>>;
+  /** Highest position written; 0 when nothing was. */
+  position: number;
+}>;
+
 export type CommandHandlerOptions = Readonly<{
   maxRetries?: number;
   /** Current schema version of each event type; 1 when absent. */
@@ -171,6 +185,92 @@ export class CommandHandler {
     const results = await this.store.appendToStreams(requests);
     const position = results.reduce((max, r) => Math.max(max, r.position), 0);
     return { streams: results.length, events, position, replayed: false };
+  }
+
+  /**
+   * Many commands on many streams, decided together and appended in one multi-stream append, each
+   * stream at the revision it was read at: the batch path for timers firing by the thousand. Commands
+   * for the same stream are decided in order against the state the earlier ones left. A command id
+   * already in its stream is skipped. When the append meets a concurrent writer, each command falls
+   * back to `handle`, which retries on its own. A refusal is reported, not thrown, so one bad
+   * obligation cannot hold up the others.
+   */
+  async handleMany<C extends Command, E extends Event, S>(
+    decider: Decider<C, E, S>,
+    items: readonly StreamCommand<C>[],
+  ): Promise<ManyResult> {
+    const byStream = new Map<string, C[]>();
+    for (const { streamId, command } of items) {
+      const list = byStream.get(streamId);
+      if (list) list.push(command);
+      else byStream.set(streamId, [command]);
+    }
+    let written = 0;
+    let unchanged = 0;
+    const refused: Array<{ streamId: string; command: Command; error: Error }> = [];
+    const requests: Array<{ streamId: string; events: NewEvent[]; expectedRevision: ExpectedRevision }> = [];
+    for (const [streamId, commands] of byStream) {
+      const history = await this.store.readStream(streamId);
+      const seen = new Set(history.map((e) => e.metadata.commandId));
+      let state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState());
+      const events: NewEvent[] = [];
+      for (const command of commands) {
+        if (seen.has(command.metadata.commandId)) {
+          unchanged++;
+          continue;
+        }
+        let decided: E[];
+        try {
+          decided = decider.decide(command, state);
+        } catch (error) {
+          refused.push({ streamId, command, error: error as Error });
+          continue;
+        }
+        if (decided.length === 0) {
+          unchanged++;
+          continue;
+        }
+        written++;
+        seen.add(command.metadata.commandId);
+        decided.forEach((event, index) => events.push(this.toNewEvent(command, streamId, event, index)));
+        state = decided.reduce((s, e) => decider.evolve(s, e), state);
+      }
+      if (events.length > 0) {
+        const revision = history.length - 1;
+        requests.push({ streamId, events, expectedRevision: revision < 0 ? 'no_stream' : revision });
+      }
+    }
+    if (requests.length === 0) return { written, unchanged, refused, position: 0 };
+    try {
+      const results = await this.store.appendToStreams(requests);
+      return { written, unchanged, refused, position: results.reduce((max, r) => Math.max(max, r.position), 0) };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)) throw error;
+      return this.handleEach(decider, items);
+    }
+  }
+
+  /** The slow path of `handleMany`: one command at a time, each with its own retries. */
+  private async handleEach<C extends Command, E extends Event, S>(
+    decider: Decider<C, E, S>,
+    items: readonly StreamCommand<C>[],
+  ): Promise<ManyResult> {
+    let written = 0;
+    let unchanged = 0;
+    let position = 0;
+    const refused: Array<{ streamId: string; command: Command; error: Error }> = [];
+    for (const { streamId, command } of items) {
+      try {
+        const result = await this.handle(decider, streamId, command);
+        if (result.replayed || result.events.length === 0) unchanged++;
+        else written++;
+        position = Math.max(position, result.position);
+      } catch (error) {
+        if (error instanceof ConcurrencyRetriesExhaustedError) throw error;
+        refused.push({ streamId, command, error: error as Error });
+      }
+    }
+    return { written, unchanged, refused, position };
   }
 
   private toNewEvent(command: Command, streamId: string, event: Event, index: number): NewEvent {

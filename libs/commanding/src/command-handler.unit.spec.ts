@@ -205,6 +205,68 @@ describe('CommandHandler', () => {
     expect(await store.readStream('tally-new')).toEqual([]);
   });
 
+  describe('handleMany', () => {
+    it('decides commands on many streams in order, appends them in one call, and reports refusals', async () => {
+      await handler.handle(tally, 'tally-a', open(10));
+      await handler.handle(tally, 'tally-b', open(3));
+      const appends = jest.spyOn(store, 'appendToStreams');
+      const result = await handler.handleMany(tally, [
+        { streamId: 'tally-a', command: count(4, 'many-1') },
+        { streamId: 'tally-b', command: count(5, 'many-2') },
+        { streamId: 'tally-a', command: count(5, 'many-3') },
+        { streamId: 'tally-c', command: count(1, 'many-4') },
+      ]);
+      expect(appends).toHaveBeenCalledTimes(1);
+      expect(result).toMatchObject({ written: 2, unchanged: 0 });
+      expect(result.refused.map((r) => [r.streamId, (r.error as IllegalStateError).code])).toEqual([
+        ['tally-b', 'TALLY.LIMIT'],
+        ['tally-c', 'TALLY.NOT_OPEN'],
+      ]);
+      expect((await store.readStream('tally-a')).map((e) => e.data)).toEqual([
+        { limit: 10 },
+        { by: 4, total: 4 },
+        { by: 5, total: 9 },
+      ]);
+      expect(result.position).toBe(await store.headPosition());
+    });
+
+    it('skips a command id already in its stream, so a repeated batch writes nothing', async () => {
+      await handler.handle(tally, 'tally-a', open(10));
+      const batch = [{ streamId: 'tally-a', command: count(2, 'timer-1') }];
+      expect(await handler.handleMany(tally, batch)).toMatchObject({ written: 1, unchanged: 0 });
+      const head = await store.headPosition();
+      expect(await handler.handleMany(tally, batch)).toMatchObject({ written: 0, unchanged: 1, position: 0 });
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('falls back to one command at a time when a concurrent writer moved a stream', async () => {
+      await handler.handle(tally, 'tally-a', open(10));
+      await handler.handle(tally, 'tally-b', open(10));
+      let raced = false;
+      const racing: EventStore = Object.assign(Object.create(store) as EventStore, {
+        appendToStreams: async (requests: Parameters<EventStore['appendToStreams']>[0]) => {
+          if (!raced) {
+            raced = true;
+            await new CommandHandler(store).handle(tally, 'tally-a', count(3));
+          }
+          return store.appendToStreams(requests);
+        },
+      });
+      const result = await new CommandHandler(racing).handleMany(tally, [
+        { streamId: 'tally-a', command: count(1, 'late-1') },
+        { streamId: 'tally-b', command: count(2, 'late-2') },
+      ]);
+      expect(raced).toBe(true);
+      expect(result).toMatchObject({ written: 2, refused: [] });
+      expect((await store.readStream('tally-a')).map((e) => e.data)).toEqual([
+        { limit: 10 },
+        { by: 3, total: 3 },
+        { by: 1, total: 4 },
+      ]);
+      expect((await store.readStream('tally-b')).map((e) => e.data)).toEqual([{ limit: 10 }, { by: 2, total: 2 }]);
+    });
+  });
+
   it('keeps every increment when many commands race on one stream in a real SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmd-'));
     const a = SqliteEventStore.open(join(dir, 'events.db'));

@@ -244,7 +244,8 @@ const ROUTES: Route[] = [
     params: { directiveId: DIRECTIVE },
     as: 'lciOfficer',
     body: { period: '2026-H2', window: { from: '2026-06-15', to: '2026-12-14' }, due: '2026-12-20T17:00:00+07:00' },
-    required: ['due', 'period', 'window'],
+    // window and due default to the schedule's for a scheduled key; an R key without them is refused by the service.
+    required: ['period'],
     nested: { at: ['window'], field: 'window.zzz' },
   },
   {

@@ -174,13 +174,19 @@ describe('Lào Cai action program 11/CTr-BTV, end to end', () => {
       e.metadata.occurredAt,
     ]);
     expect(steps).toEqual([
-      ['ReportingObligationOpened', { userId: 'officer.LCI', unitId: 'LCI' }, '2026-01-08T02:00:00.000Z'],
+      // The period opener opens the obligations; the officer who asked for the period is on the directive's stream.
+      ['ReportingObligationOpened', { userId: 'system:period-opener' }, '2026-01-08T02:00:00.000Z'],
       ['ReportSubmitted', { userId: 'officer.LCI-BX-02', unitId: 'LCI-BX-02' }, '2026-06-15T03:00:00.000Z'],
       ['ReportReturned', { userId: 'chair.LCI-BX', unitId: 'LCI-BX' }, '2026-06-16T03:00:00.000Z'],
       ['ReportSubmitted', { userId: 'officer.LCI-BX-02', unitId: 'LCI-BX-02' }, '2026-06-17T03:00:00.000Z'],
       ['ReportApproved', { userId: 'chair.LCI-BX', unitId: 'LCI-BX' }, '2026-06-18T03:00:00.000Z'],
     ]);
     expect(history.json.events[2].data.reason).toBe('Bổ sung số liệu hội viên mới kết nạp');
+    const directiveStream = await ok({ method: 'GET', url: `/streams/directive-${DIRECTIVE}`, token: leader('LCI-BX') });
+    const periodOpened = directiveStream.json.events.find((e: { type: string }) => e.type === 'ReportingPeriodOpened');
+    expect(periodOpened.metadata.actor).toEqual({ userId: 'officer.LCI', unitId: 'LCI' });
+    expect(periodOpened.data).toMatchObject({ period: PERIOD, openedBy: 'request' });
+    expect(history.json.events[0].metadata.causationId).toBe(periodOpened.metadata.eventId);
 
     const tp01 = await ok({
       method: 'GET',
@@ -212,7 +218,7 @@ describe('Lào Cai action program 11/CTr-BTV, end to end', () => {
     expect(
       audit.json.rows.map((r: { type: string; actor_user: string; summary: string }) => [r.type, r.actor_user, r.summary]),
     ).toEqual([
-      ['ReportingObligationOpened', 'officer.LCI', 'ReportingObligationOpened'],
+      ['ReportingObligationOpened', 'system:period-opener', 'ReportingObligationOpened'],
       ['ReportSubmitted', 'officer.LCI-TP-01', 'submitted version 1 with 9 value(s), on time'],
       ['ReportApproved', 'chair.LCI-TP', 'approved version 1'],
       ['ReportCorrected', 'officer.LCI-TP-01', 'corrected to version 2: Rà soát lại số hội viên'],

@@ -145,7 +145,7 @@ describe('reports over HTTP', () => {
     expect(
       history.json.events.map((e: Recorded) => [e.revision, e.type, e.metadata.actor.userId, e.metadata.occurredAt]),
     ).toEqual([
-      [0, 'ReportingObligationOpened', 'officer.lci', '2026-01-05T02:00:00.000Z'],
+      [0, 'ReportingObligationOpened', 'system:period-opener', '2026-01-05T02:00:00.000Z'],
       [1, 'ReportSubmitted', 'officer.bx01', '2026-01-05T02:01:00.000Z'],
       [2, 'ReportReturned', 'chair.bx', '2026-01-05T02:02:00.000Z'],
       [3, 'ReportSubmitted', 'officer.bx01', '2026-01-05T02:03:00.000Z'],

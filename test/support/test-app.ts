@@ -28,9 +28,14 @@ export class TestApp {
     readonly dataDir: string,
   ) {}
 
-  static async start(now = new Date('2026-01-05T02:00:00Z')): Promise<TestApp> {
+  /**
+   * The deadline scheduler does not run in the background here (SCHEDULER=off): a test that moves
+   * the clock fires timers itself with `deadlines.scheduler.runUntilIdle()`, so nothing fires behind
+   * its back. `env` adds or overrides settings.
+   */
+  static async start(now = new Date('2026-01-05T02:00:00Z'), env: Record<string, string> = {}): Promise<TestApp> {
     const dataDir = mkdtempSync(join(tmpdir(), 'engine-test-'));
-    const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', SCHEDULER: 'off', ...env });
     const clock = new ManualClock(now);
     const app = await createHttpApp(EngineModule.forRoot(config, pino({ level: 'silent' }), clock), pino({ level: 'silent' }));
     await app.init();

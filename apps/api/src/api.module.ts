@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
+import { DomainModule } from '@app/platform';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditController } from './audit/audit.controller';
 import { ReadModelsReady } from './read-models-ready';
-import { domainProviders } from './commands/domain.providers';
 import { DirectiveQueriesController } from './directives/directive-queries.controller';
 import { DirectivesController } from './directives/directives.controller';
 import { HealthController } from './health/health.controller';
@@ -16,6 +16,7 @@ import { UnitsController } from './units/units.controller';
 
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
 @Module({
+  imports: [DomainModule],
   controllers: [
     AuditController,
     HealthController,
@@ -27,11 +28,6 @@ import { UnitsController } from './units/units.controller';
     DirectiveQueriesController,
     ReportQueriesController,
   ],
-  providers: [
-    ...domainProviders,
-    ReadModelsReady,
-    { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_FILTER, useClass: ErrorFilter },
-  ],
+  providers: [ReadModelsReady, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
 })
 export class ApiModule {}

@@ -1,7 +1,20 @@
 import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DomainModule } from '@app/platform';
+import { DeadlinesService } from './deadlines.service';
 import { ProjectionsService } from './projections.service';
+import { RelayService } from './relay.service';
+import { OpenPeriodObligationsHandler, PeriodOpenerSaga } from './sagas/period-opener.saga';
+import { SagaRunner } from './sagas/saga-runner';
 import { SubscriptionHost } from './subscription-host';
 
-/** The subscription host. Projections, sagas and the relay register with it. Expects PlatformModule beside it. */
-@Module({ providers: [SubscriptionHost, ProjectionsService], exports: [SubscriptionHost] })
+/**
+ * The subscription host with what runs on it: projections, the period-opener saga, the Kafka
+ * relay (when KAFKA_BROKERS is set), and the deadline scheduler. Expects PlatformModule beside it.
+ */
+@Module({
+  imports: [CqrsModule.forRoot(), DomainModule],
+  providers: [SubscriptionHost, ProjectionsService, PeriodOpenerSaga, OpenPeriodObligationsHandler, SagaRunner, DeadlinesService],
+  exports: [SubscriptionHost, DeadlinesService],
+})
 export class WorkerModule {}

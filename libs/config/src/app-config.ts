@@ -77,6 +77,46 @@ export class AppConfig {
   @IsString()
   LEVELS_FILE?: string;
 
+  /** A JSON file `{ "add": [dates], "remove": [dates] }` adjusting the built-in Vietnamese public holidays. */
+  @Transform(trimmed)
+  @IsOptional()
+  @IsString()
+  HOLIDAYS_FILE?: string;
+
+  /** Whether this process fires deadline timers (period openings, reminders, overdue marks, escalations). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['on', 'off'], { message: 'SCHEDULER must be on or off' })
+  SCHEDULER: 'on' | 'off' = 'on';
+
+  @Transform(integer)
+  @IsInt({ message: 'SCHEDULER_BATCH_SIZE must be a whole number' })
+  @Min(1)
+  @Max(10_000)
+  SCHEDULER_BATCH_SIZE = 500;
+
+  @Transform(integer)
+  @IsInt({ message: 'SCHEDULER_INTERVAL_MS must be a whole number' })
+  @Min(10)
+  @Max(3_600_000)
+  SCHEDULER_INTERVAL_MS = 1_000;
+
+  /** Local hour (Vietnam time) at which the daily digest goes out. */
+  @Transform(integer)
+  @IsInt({ message: 'DIGEST_HOUR must be a whole number' })
+  @Min(0)
+  @Max(23)
+  DIGEST_HOUR = 7;
+
+  /** Base URL of the dashboard, for the links in reminder messages; http://HOST:PORT when unset. */
+  @Transform(trimmed)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  get publicUrl(): string {
+    return (this.PUBLIC_URL ?? `http://${this.HOST}:${this.PORT}`).replace(/\/+$/, '');
+  }
+
   get mode(): 'embedded' | 'production' {
     return this.EVENTSTORE_URL ? 'production' : 'embedded';
   }
@@ -100,6 +140,12 @@ export const CONFIG_KEYS = [
   'JWT_ISSUER',
   'TOKEN_TTL_SECONDS',
   'LEVELS_FILE',
+  'HOLIDAYS_FILE',
+  'SCHEDULER',
+  'SCHEDULER_BATCH_SIZE',
+  'SCHEDULER_INTERVAL_MS',
+  'DIGEST_HOUR',
+  'PUBLIC_URL',
 ] as const;
 
 export class ConfigError extends Error {

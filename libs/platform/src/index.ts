@@ -4,3 +4,4 @@ export * from './platform.module';
 export * from './run-main';
 export * from './clock';
 export * from './token-secret';
+export * from './domain.module';

@@ -2,7 +2,12 @@ import { auditIndexProjection } from '@app/audit';
 import { directiveStatusProjection } from '@app/directives';
 import { unitTreeProjection } from '@app/org';
 import type { Projection } from '@app/readstore';
-import { escalationsProjection, reportingStatusProjection } from '@app/reporting';
+import {
+  escalationsProjection,
+  obligationTimersProjection,
+  periodTimersProjection,
+  reportingStatusProjection,
+} from '@app/reporting';
 
 /** Every read model the worker keeps up to date, and the rebuild command knows by name. */
 export const ALL_PROJECTIONS: readonly Projection[] = [
@@ -11,6 +16,8 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   directiveStatusProjection,
   reportingStatusProjection,
   escalationsProjection,
+  obligationTimersProjection,
+  periodTimersProjection,
 ];
 
 export const projectionNamed = (name: string): Projection | undefined => ALL_PROJECTIONS.find((p) => p.name === name);

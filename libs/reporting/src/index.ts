@@ -7,3 +7,4 @@ export * from './domain/report.decider';
 export * from './report.streams';
 export * from './application/reporting.service';
 export * from './projections';
+export * from './deadlines';

@@ -290,17 +290,26 @@ export class OpenPeriodDto {
   @ApiProperty({ example: '2026-H1', description: 'A period key: 2026, 2026-H1, 2026-Q2, 2026-03 or 2026-R1' })
   @IsPeriodKey()
   period!: string;
-  @ApiProperty({ type: DatePeriodDto, description: 'The data window the reports cover (dates, inclusive)' })
-  @IsDefined()
+  @ApiPropertyOptional({
+    type: DatePeriodDto,
+    description:
+      "The data window the reports cover (dates, inclusive). Default: the schedule's window for the key (15th to 14th); required for R keys",
+  })
+  @Optional()
   @IsObject()
   @ValidateNested()
   @Type(() => DatePeriodDto)
-  window!: DatePeriodDto;
-  @ApiProperty({ example: '2026-06-20T23:59:59+07:00', description: 'ISO instant with its offset' })
+  window?: DatePeriodDto;
+  @ApiPropertyOptional({
+    example: '2026-06-20T23:59:59+07:00',
+    description:
+      "ISO instant with its offset. Default: the window's end plus the schedule's due offset, moved to a working day, end of that day",
+  })
+  @Optional()
   @IsString()
   @MaxLength(40)
   @IsISO8601({ strict: true })
-  due!: string;
+  due?: string;
 }
 
 export class RecordImplementingDto {

@@ -1,0 +1,3 @@
+export * from './integration-message';
+export * from './reminder-messages';
+export * from './relay';

@@ -6,6 +6,9 @@ import { ALL_PROJECTIONS, Consistency } from '@app/read-models';
 import { CommandHandler } from '@app/commanding';
 import { commandOfTimer, reportDecider, TIMERS_TABLE, type TimerKind, timerIdOf } from '@app/reporting';
 import { DeadlinesService } from '../../apps/worker/src/deadlines.service';
+import { type ReminderMessage, parseReminderMessage } from '@app/messaging';
+import { type MockKafka, mockKafkaUnavailableReason, startMockKafka, waitFor } from '../support/kafka/mock-kafka';
+import { type ReadMessage, readTopics } from '../support/kafka/topic-reader';
 import { TestApp } from '../support/test-app';
 
 // Time travel through the Lào Cai program with a simulated clock, reporting monthly: periods open
@@ -36,14 +39,30 @@ type Recorded = {
   metadata: { actor: { userId: string; unitId?: string }; occurredAt: string; eventId: string };
 };
 
+const unavailable = mockKafkaUnavailableReason();
+if (unavailable) console.warn(`SKIPPED: the Kafka part of the deadlines walk (relay off): ${unavailable}`);
+
 describe('deadlines: one quarter of the Lào Cai program on a simulated clock', () => {
   let t: TestApp;
   let deadlines: DeadlinesService;
+  let kafka: MockKafka | undefined;
   beforeAll(async () => {
-    t = await TestApp.start(new Date('2026-03-20T02:00:00Z'));
+    if (!unavailable) {
+      const started = await startMockKafka({ brokers: 1 });
+      if ('skipped' in started) throw new Error(started.skipped);
+      kafka = started;
+      for (const topic of ['lci.reports', 'lci.reminders']) await kafka.createTopic(topic, 4);
+    }
+    t = await TestApp.start(
+      new Date('2026-03-20T02:00:00Z'),
+      kafka ? { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPIC_PREFIX: 'lci', PUBLIC_URL: 'https://hoi.example.vn' } : {},
+    );
     deadlines = t.app.get(DeadlinesService);
   });
-  afterAll(async () => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await kafka?.stop();
+  });
 
   const ok = async (call: Parameters<TestApp['call']>[0], status = 200) => {
     const response = await t.call(call);
@@ -255,6 +274,58 @@ describe('deadlines: one quarter of the Lào Cai program on a simulated clock', 
     );
     expect(again).toMatchObject({ written: 0, unchanged: 6, refused: [] });
     expect(await t.store.headPosition()).toBe(head);
+
+    // The Kafka topics: every step of the late commune once, for a consumer that deduplicates by id.
+    if (!kafka) return;
+    const reader = await readTopics(kafka.brokers, ['lci.reports', 'lci.reminders'], 'deadlines-walk');
+    try {
+      const lateStream = `report-${DIRECTIVE}_${LATE}_2026-04`;
+      await waitFor(
+        () =>
+          new Set(reader.messages.filter((m) => m.key === lateStream).map((m) => m.headers['event-id'])).size === steps.length,
+        "the late commune's events on the reports topic",
+        30_000,
+      );
+      const seen = new Map<string, ReadMessage>();
+      for (const m of reader.messages.filter((r) => r.key === lateStream))
+        if (!seen.has(m.headers['event-id'])) seen.set(m.headers['event-id'], m);
+      expect([...seen.values()].map((m) => m.headers['event-type'])).toEqual(steps.map((s) => s[0]));
+      const lateEventIds = new Set(late.map((e) => e.metadata.eventId));
+      await waitFor(
+        () =>
+          new Set(
+            reader.messages
+              .filter((m) => m.topic === 'lci.reminders' && lateEventIds.has(m.headers['event-id']))
+              .map((m) => m.headers['event-id']),
+          ).size === 6,
+        "the late commune's reminders, overdue mark and escalations on the reminders topic",
+        30_000,
+      );
+      const reminders = new Map<string, ReminderMessage>();
+      for (const m of reader.messages.filter((r) => r.topic === 'lci.reminders')) {
+        const message = parseReminderMessage(m.value);
+        if (lateEventIds.has(message.messageId)) reminders.set(message.messageId, message);
+      }
+      // Keyed by recipient, so only each recipient's messages are ordered: compare in time order.
+      const inTime = [...reminders.values()].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      expect(inTime.map((r) => [r.kind, r.step ?? null, r.recipient.unitId])).toEqual([
+        ['reminder', 1, LATE],
+        ['reminder', 2, LATE],
+        ['reminder', 3, LATE],
+        ['overdue', null, LATE],
+        ['escalation', 1, 'LCI-SP'],
+        ['escalation', 2, 'LCI'],
+      ]);
+      expect(inTime[4]).toMatchObject({
+        subject: { unitId: LATE },
+        directive: { directiveId: DIRECTIVE, number: '11/CTr-BTV' },
+        period: '2026-04',
+        due: '2026-05-05T16:59:59.999Z',
+        link: `https://hoi.example.vn/app/#/reports/${DIRECTIVE}/${LATE}/2026-04`,
+      });
+    } finally {
+      await reader.stop();
+    }
   });
 
   it('recreates exactly the pending timers when every read model is rebuilt from zero', async () => {

@@ -14,7 +14,15 @@ import { SubscriptionHost } from './subscription-host';
  */
 @Module({
   imports: [CqrsModule.forRoot(), DomainModule],
-  providers: [SubscriptionHost, ProjectionsService, PeriodOpenerSaga, OpenPeriodObligationsHandler, SagaRunner, DeadlinesService],
-  exports: [SubscriptionHost, DeadlinesService],
+  providers: [
+    SubscriptionHost,
+    ProjectionsService,
+    PeriodOpenerSaga,
+    OpenPeriodObligationsHandler,
+    SagaRunner,
+    DeadlinesService,
+    RelayService,
+  ],
+  exports: [SubscriptionHost, DeadlinesService, RelayService],
 })
 export class WorkerModule {}

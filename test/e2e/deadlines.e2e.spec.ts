@@ -6,6 +6,7 @@ import { ALL_PROJECTIONS, Consistency } from '@app/read-models';
 import { CommandHandler } from '@app/commanding';
 import { commandOfTimer, reportDecider, TIMERS_TABLE, type TimerKind, timerIdOf } from '@app/reporting';
 import { DeadlinesService } from '../../apps/worker/src/deadlines.service';
+import { DigestService } from '../../apps/worker/src/digest.service';
 import { type ReminderMessage, parseReminderMessage } from '@app/messaging';
 import { type MockKafka, mockKafkaUnavailableReason, startMockKafka, waitFor } from '../support/kafka/mock-kafka';
 import { type ReadMessage, readTopics } from '../support/kafka/topic-reader';
@@ -174,6 +175,19 @@ describe('deadlines: one quarter of the Lào Cai program on a simulated clock', 
           expect.objectContaining({ unitId: LATE, period: '2026-04', step: 1, toUnitId: 'LCI-SP', resolvedAt: null }),
         ]);
         expect(seen.json.overdueSubordinates).toEqual([expect.objectContaining({ unitId: LATE, period: '2026-04' })]);
+        // The province's digest sums its whole subtree: April's one late report, overdue and escalated.
+        const digest = await ok({ method: 'GET', url: '/units/LCI/digest', token: leader('LCI') });
+        expect(digest.json.items).toEqual([
+          expect.objectContaining({
+            period: '2026-04',
+            number: '11/CTr-BTV',
+            awaited: 1,
+            overdue: 1,
+            escalated: 1,
+            due: '2026-05-05T16:59:59.999Z',
+          }),
+        ]);
+        expect(digest.json.totals).toEqual({ dueSoon: 0, overdue: 1, escalated: 1 });
       }
       if (date === '2026-05-13') await submit(LATE, '2026-04');
       if (date === '2026-05-25') for (const unit of COMMUNES) await submit(unit, '2026-05');
@@ -275,8 +289,18 @@ describe('deadlines: one quarter of the Lào Cai program on a simulated clock', 
     expect(again).toMatchObject({ written: 0, unchanged: 6, refused: [] });
     expect(await t.store.headPosition()).toBe(head);
 
+    // On 30/6 June's reports (due Monday 6/7) are due within the week: every unit with a commune below gets one digest.
+    const digest = await ok({ method: 'GET', url: '/units/LCI-SP/digest', token: leader('LCI-SP') });
+    expect(digest.json.items).toEqual([expect.objectContaining({ period: '2026-06', awaited: 3, overdue: 0 })]);
+    expect(digest.json.totals).toEqual({ dueSoon: 3, overdue: 0, escalated: 0 });
+
     // The Kafka topics: every step of the late commune once, for a consumer that deduplicates by id.
     if (!kafka) return;
+    const digests = t.app.get(DigestService);
+    const run = await digests.run('2026-06-30', t.clock.now());
+    expect(run).toMatchObject({ finished: true });
+    expect(run.sent).toBeGreaterThanOrEqual(4); // the province, three districts and their communes
+    expect(await digests.run('2026-06-30', t.clock.now())).toEqual(run); // a finished day sends nothing more
     const reader = await readTopics(kafka.brokers, ['lci.reports', 'lci.reminders'], 'deadlines-walk');
     try {
       const lateStream = `report-${DIRECTIVE}_${LATE}_2026-04`;
@@ -316,6 +340,19 @@ describe('deadlines: one quarter of the Lào Cai program on a simulated clock', 
         ['escalation', 1, 'LCI-SP'],
         ['escalation', 2, 'LCI'],
       ]);
+      await waitFor(
+        () =>
+          new Set(reader.messages.filter((m) => m.headers['message-kind'] === 'digest').map((m) => m.headers['event-id']))
+            .size === run.sent,
+        'the digests',
+        30_000,
+      );
+      const province = reader.messages.find((m) => m.headers['event-id'] === 'digest:LCI:2026-06-30');
+      expect(parseReminderMessage(province!.value)).toMatchObject({
+        kind: 'digest',
+        recipient: { unitId: 'LCI' },
+        summary: { dueSoon: 9, overdue: 0, items: [expect.objectContaining({ period: '2026-06', number: '11/CTr-BTV' })] },
+      });
       expect(inTime[4]).toMatchObject({
         subject: { unitId: LATE },
         directive: { directiveId: DIRECTIVE, number: '11/CTr-BTV' },
@@ -414,6 +451,18 @@ describe('opening a period on request', () => {
     expect(backwards.status).toBe(400);
     expect(backwards.json.error.fields.map((f: { field: string }) => f.field)).toEqual(['window.to']);
     expect(await t.store.headPosition()).toBe(head);
+  });
+
+  it("refuses a malformed digest query, and a unit outside the caller's subtree", async () => {
+    const token = t.token('chair.LCI-SP', 'LCI-SP', ['leader']);
+    for (const days of ['0', '61', 'abc', '1e3', '-1', '7.5']) {
+      const response = await t.call({ method: 'GET', url: `/units/LCI-SP/digest?days=${days}`, token });
+      expect(response.status).toBe(400);
+      expect(response.json.error.fields.map((f: { field: string }) => f.field)).toEqual(['days']);
+    }
+    expect((await t.call({ method: 'GET', url: '/units/LCI-BX/digest', token })).status).toBe(403);
+    expect((await t.call({ method: 'GET', url: `/units/${'x'.repeat(300)}/digest`, token })).status).toBe(400);
+    expect((await t.call({ method: 'GET', url: '/units/LCI-SP/digest' })).status).toBe(401);
   });
 
   it('opens an ad hoc period with the window and due date given, follow-ups counted back from that due date', async () => {

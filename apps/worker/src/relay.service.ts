@@ -64,6 +64,7 @@ export class StoreLookups implements ReminderLookups {
 @Injectable()
 export class RelayService implements OnModuleInit, OnApplicationShutdown {
   private publisher: MessagePublisher | undefined;
+  private storeLookups: StoreLookups | undefined;
 
   constructor(
     private readonly host: SubscriptionHost,
@@ -74,6 +75,15 @@ export class RelayService implements OnModuleInit, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(MESSAGE_PUBLISHER) private readonly injected?: MessagePublisher,
   ) {}
+
+  /** The publisher the relay uses (the digest publishes with it too); undefined while the relay is off. */
+  get messagePublisher(): MessagePublisher | undefined {
+    return this.publisher;
+  }
+
+  get lookups(): StoreLookups | undefined {
+    return this.storeLookups;
+  }
 
   get enabled(): boolean {
     return this.injected !== undefined || this.config.kafkaBrokers.length > 0;
@@ -86,9 +96,17 @@ export class RelayService implements OnModuleInit, OnApplicationShutdown {
     }
     this.publisher =
       this.injected ??
-      new KafkaPublisher({ clientId: `${this.config.KAFKA_TOPIC_PREFIX}-relay`, brokers: this.config.kafkaBrokers, logger: this.logger });
+      new KafkaPublisher({
+        clientId: `${this.config.KAFKA_TOPIC_PREFIX}-relay`,
+        brokers: this.config.kafkaBrokers,
+        logger: this.logger,
+      });
     const lookups = new StoreLookups(this.store, this.directives, this.units);
-    const relay = new Relay(this.publisher, lookups, { prefix: this.config.KAFKA_TOPIC_PREFIX, publicUrl: this.config.publicUrl });
+    this.storeLookups = lookups;
+    const relay = new Relay(this.publisher, lookups, {
+      prefix: this.config.KAFKA_TOPIC_PREFIX,
+      publicUrl: this.config.publicUrl,
+    });
     this.host.register({
       name: RELAY_SUBSCRIPTION,
       batchSize: 500,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DomainModule } from '@app/platform';
 import { DeadlinesService } from './deadlines.service';
+import { DigestService } from './digest.service';
 import { ProjectionsService } from './projections.service';
 import { RelayService } from './relay.service';
 import { OpenPeriodObligationsHandler, PeriodOpenerSaga } from './sagas/period-opener.saga';
@@ -22,7 +23,8 @@ import { SubscriptionHost } from './subscription-host';
     SagaRunner,
     DeadlinesService,
     RelayService,
+    DigestService,
   ],
-  exports: [SubscriptionHost, DeadlinesService, RelayService],
+  exports: [SubscriptionHost, DeadlinesService, RelayService, DigestService],
 })
 export class WorkerModule {}

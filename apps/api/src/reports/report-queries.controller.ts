@@ -14,12 +14,16 @@ import {
   reportingStatusProjection,
   targetAchievement,
   unitDashboard,
+  unitDigest,
+  DIGEST_DUE_SOON_DAYS,
 } from '@app/reporting';
+import { directiveStatusProjection } from '@app/directives';
 import { DirectiveIdParam } from '../directives/directives.params';
 import type { EngineRequest } from '../http/request-context';
 import { UnitIdParam } from '../units/units.params';
 import {
   AchievementQueryDto,
+  DigestQueryDto,
   DirectiveStatusQueryDto,
   EscalationsQueryDto,
   ObligationsQueryDto,
@@ -118,6 +122,17 @@ export class ReportQueriesController {
     const unitId = await this.readable(request.principal!, p.unitId);
     const consistent = await this.consistency.waitFor([reportingStatusProjection, escalationsProjection], q.minPosition);
     return { ...(await unitDashboard(this.db, unitId, this.clock.now())), consistent };
+  }
+
+  @Get('units/:unitId/digest')
+  @ApiOperation({
+    summary:
+      "A unit's daily digest: per directive and period, the reports awaited in its whole subtree that are due soon, overdue or escalated",
+  })
+  async digest(@Param() p: UnitIdParam, @Query() q: DigestQueryDto, @Req() request: EngineRequest) {
+    const unitId = await this.readable(request.principal!, p.unitId);
+    const consistent = await this.consistency.waitFor([reportingStatusProjection, directiveStatusProjection], q.minPosition);
+    return { ...(await unitDigest(this.db, unitId, this.clock.now(), q.days ?? DIGEST_DUE_SOON_DAYS)), consistent };
   }
 
   @Get('escalations')

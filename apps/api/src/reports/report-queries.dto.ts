@@ -2,7 +2,7 @@ import { IntersectionType } from '@nestjs/swagger';
 import { PageQueryDto } from '../http/page-query.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { OBLIGATION_STATUSES, type ObligationStatus, OFFICIAL_STATUSES, type OfficialStatus } from '@app/reporting';
 import { IsPeriodKey } from '../directives/directives.dto';
 import { ID_PATTERN } from '../units/units.dto';
@@ -82,4 +82,14 @@ export class EscalationsQueryDto extends ReadQueryDto {
   @IsOptional()
   @IsIn(['open', 'all'])
   state?: 'open' | 'all';
+}
+
+export class DigestQueryDto extends ReadQueryDto {
+  @ApiPropertyOptional({ default: 7, description: 'How many days ahead count as due soon (1-60)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  days?: number;
 }

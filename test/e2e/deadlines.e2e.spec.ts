@@ -365,6 +365,23 @@ describe('deadlines: one quarter of the Lào Cai program on a simulated clock', 
     }
   });
 
+  it('reports the background work: subscriptions with their lag, and the timers pending', async () => {
+    await settle();
+    const work = (await t.call({ method: 'GET', url: '/health/work' })).json;
+    const names = work.subscriptions.map((s: { name: string }) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['projection:obligation-timers', 'projection:period-timers', 'saga:period-opener']),
+    );
+    if (kafka) expect(names).toContain('relay:kafka');
+    const timersProjection = work.subscriptions.find((s: { name: string }) => s.name === 'projection:obligation-timers');
+    expect(timersProjection).toMatchObject({ status: 'running' });
+    expect(timersProjection.lag).toBeGreaterThanOrEqual(0);
+    const rows = await timers();
+    expect(work.timers.pending + work.timers.due).toBe(rows.filter((r) => r.armed === 1).length);
+    expect(work.timers.disarmed).toBe(rows.filter((r) => r.armed === 0).length);
+    expect(work.timers.due).toBe(0); // the walk fired everything due
+  });
+
   it('recreates exactly the pending timers when every read model is rebuilt from zero', async () => {
     const before = await timers();
     expect(before.length).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import {
   type EventStore,
   type SubscriptionOptions,
 } from '@app/eventstore';
-import { CHECKPOINT_STORE, LOGGER } from '@app/platform';
+import { CHECKPOINT_STORE, LOGGER, type SubscriptionState } from '@app/platform';
 
 export type SubscriberDefinition = Omit<SubscriptionOptions, 'store' | 'checkpoints' | 'onError'> &
   Partial<Pick<SubscriptionOptions, 'checkpoints'>>;
@@ -47,6 +47,12 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
 
   status(): Array<{ name: string; status: string; position: number }> {
     return [...this.subscriptions.values()].map((s) => ({ name: s.name, status: s.status, position: s.position }));
+  }
+
+  /** Each subscription with its lag: events in the store after its position (an upper bound for filtered ones). */
+  async subscriptionStates(): Promise<SubscriptionState[]> {
+    const head = await this.store.headPosition();
+    return this.status().map((s) => ({ ...s, lag: Math.max(0, head - s.position) }));
   }
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DomainModule } from '@app/platform';
+import { DomainModule, WORK_STATUS, type WorkStatus } from '@app/platform';
 import { DeadlinesService } from './deadlines.service';
 import { DigestService } from './digest.service';
 import { ProjectionsService } from './projections.service';
@@ -24,6 +24,11 @@ import { SubscriptionHost } from './subscription-host';
     DeadlinesService,
     RelayService,
     DigestService,
+    {
+      provide: WORK_STATUS,
+      useFactory: (host: SubscriptionHost): WorkStatus => ({ subscriptions: () => host.subscriptionStates() }),
+      inject: [SubscriptionHost],
+    },
   ],
   exports: [SubscriptionHost, DeadlinesService, RelayService, DigestService],
 })

@@ -20,3 +20,13 @@ export class ManualClock implements Clock {
     this.current = new Date(this.current.getTime() + ms);
   }
 }
+
+/** What the worker part of a process is doing, for operators: provided by the worker, absent in an api-only process. */
+export const WORK_STATUS = Symbol('WORK_STATUS');
+
+export type SubscriptionState = Readonly<{ name: string; status: string; position: number; lag: number }>;
+
+export interface WorkStatus {
+  /** Each checkpointed subscription (projections, sagas, the relay) with how far behind the head it is. */
+  subscriptions(): Promise<SubscriptionState[]>;
+}

@@ -7,6 +7,7 @@ import { type FieldError, ValidationError } from '@app/kernel';
 import { PinoNestLogger } from '@app/platform';
 import { validationPipe } from './http/validation';
 import { setupOpenApi } from './openapi';
+import { setupWebApp } from './web/web-app';
 
 /** Bodies larger than this are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -69,8 +70,17 @@ const parseJsonBody = (text: string): unknown => {
   return body;
 };
 
+export type HttpAppOptions = Readonly<{
+  /** The built dashboard (default: dist/web); tests point it at a fresh build. */
+  webDir?: string;
+}>;
+
 /** Builds the Fastify-based Nest application for a root module; shared by the api and engine entry points and tests. */
-export const createHttpApp = async (root: DynamicModule, logger: Logger): Promise<NestFastifyApplication> => {
+export const createHttpApp = async (
+  root: DynamicModule,
+  logger: Logger,
+  options: HttpAppOptions = {},
+): Promise<NestFastifyApplication> => {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     genReqId: () => randomUUID(),
@@ -84,6 +94,7 @@ export const createHttpApp = async (root: DynamicModule, logger: Logger): Promis
   });
   app.useGlobalPipes(validationPipe());
   setupOpenApi(app);
+  setupWebApp(app, logger, options.webDir);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     try {

@@ -7,6 +7,7 @@ import { CLOCK, type Clock, runMain, TOKEN_SECRET } from '@app/platform';
 import { ReportingService } from '@app/reporting';
 import { createHttpApp } from '../../api/src/http-app';
 import { type DemoSettings, DemoSettingsError, demoSettings, loadDemoData } from './demo/demo-loader';
+import { registerDemoTokensRoute } from './demo/demo-tokens.route';
 import { EngineModule } from './engine.module';
 
 // `--demo` (npm start -- --demo) or DEMO=1 loads the demo data before listening.
@@ -29,6 +30,12 @@ runMain('engine', async (config, logger) => {
       await app.init();
       const secret = app.get<string>(TOKEN_SECRET);
       const clock = app.get<Clock>(CLOCK);
+      const mintToken = (principal: Principal) =>
+        signToken(principal, secret, {
+          issuer: config.JWT_ISSUER,
+          expiresInSeconds: config.TOKEN_TTL_SECONDS,
+          nowSeconds: Math.floor(clock.now().getTime() / 1000),
+        });
       await loadDemoData(
         {
           store: app.get<EventStore>(EVENT_STORE),
@@ -37,17 +44,10 @@ runMain('engine', async (config, logger) => {
           directives: app.get(DirectiveService),
           reporting: app.get(ReportingService),
         },
-        {
-          branchesPerCommune: demo.branchesPerCommune,
-          logger,
-          mintToken: (principal: Principal) =>
-            signToken(principal, secret, {
-              issuer: config.JWT_ISSUER,
-              expiresInSeconds: config.TOKEN_TTL_SECONDS,
-              nowSeconds: Math.floor(clock.now().getTime() / 1000),
-            }),
-        },
+        { branchesPerCommune: demo.branchesPerCommune, logger, mintToken },
       );
+      // The dashboard's development login (DEVELOPMENT ONLY): exists only on a demo engine.
+      registerDemoTokensRoute(app, mintToken);
     } catch (error) {
       await app.close();
       throw error;

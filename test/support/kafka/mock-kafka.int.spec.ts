@@ -150,6 +150,16 @@ if (unavailable) console.warn(`SKIPPED: Kafka mock broker: ${unavailable}`);
       await admin.disconnect();
     }
   });
+
+  it('answers each command, and says so when the cluster refuses one', async () => {
+    await mock.createTopic('commands', 2);
+    await expect(mock.createTopic('commands', 2)).rejects.toThrow(/"topic commands 2" failed: error/);
+    await expect(mock.down(9)).rejects.toThrow(/"down 9" failed: error Broker: Broker not available/);
+    await expect(mock.up(0)).rejects.toThrow('no such broker: 0');
+    await expect(mock.createTopic('bad name', 1)).rejects.toThrow('invalid topic name');
+    await mock.down(2);
+    await mock.up(2);
+  });
 });
 
 describe('startMockKafka', () => {

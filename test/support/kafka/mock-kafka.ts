@@ -142,12 +142,12 @@ export const startMockKafka = async (options: { brokers?: number } = {}): Promis
 
   return {
     brokers,
-    down: (brokerId) => channel.send(`down ${brokerArg(brokerId)}`),
-    up: (brokerId) => channel.send(`up ${brokerArg(brokerId)}`),
-    createTopic: (name, partitions) => {
-      if (!/^[A-Za-z0-9._-]{1,249}$/.test(name)) return Promise.reject(new Error(`invalid topic name: ${name}`));
+    down: async (brokerId) => channel.send(`down ${brokerArg(brokerId)}`),
+    up: async (brokerId) => channel.send(`up ${brokerArg(brokerId)}`),
+    createTopic: async (name, partitions) => {
+      if (!/^[A-Za-z0-9._-]{1,249}$/.test(name)) throw new Error(`invalid topic name: ${name}`);
       if (!Number.isInteger(partitions) || partitions < 1 || partitions > 10_000) {
-        return Promise.reject(new Error(`partitions must be 1..10000, got ${partitions}`));
+        throw new Error(`partitions must be 1..10000, got ${partitions}`);
       }
       return channel.send(`topic ${name} ${partitions}`);
     },

@@ -22,14 +22,18 @@ const unavailable = browserUnavailable();
 if (unavailable) console.warn(`SKIPPED: the dashboard's browser tests: ${unavailable}`);
 const suite = unavailable ? describe.skip : describe;
 
-const screenshot = async (page: Page, name: string, size: { width: number; height: number }): Promise<void> => {
+/** Saves a screenshot to test-artifacts/screenshots: the whole page, or the viewport scrolled to a part of it. */
+const screenshot = async (
+  page: Page,
+  name: string,
+  size: { width: number; height: number },
+  options: { fullPage?: boolean; scrollTo?: Locator } = {},
+): Promise<void> => {
   await page.setViewportSize(size);
-  await page
-    .locator('main [aria-busy="true"]')
-    .first()
-    .waitFor({ state: 'detached' })
-    .catch(() => undefined);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: size === PHONE ? false : true });
+  if (options.scrollTo) await options.scrollTo.scrollIntoViewIfNeeded();
+  // Two frames: the page is laid out and painted at the new width before the capture.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? size === DESKTOP });
   await page.setViewportSize(DESKTOP);
 };
 
@@ -132,7 +136,7 @@ suite('the dashboard in a browser', () => {
     const lc4Error = officer.locator('fieldset[data-target="lc-4"] .field-error');
     await textIs(lc4Error, 'Tử số không được lớn hơn mẫu số.');
     expect(await officer.locator('#f-lc-4-numerator').getAttribute('aria-invalid')).toBe('true');
-    await screenshot(officer, 'phone-report-form-error-vi', PHONE);
+    await screenshot(officer, 'phone-report-form-error-vi', PHONE, { scrollTo: officer.locator('fieldset[data-target="lc-4"]') });
     await fill('lc-4-denominator', '1.000'); // Vietnamese thousands separator
     await lc4Error.waitFor({ state: 'hidden' });
     expect(await officer.locator('fieldset[data-target="lc-4"] output').textContent()).toBe('= 90%');
@@ -228,6 +232,7 @@ suite('the dashboard in a browser', () => {
     expect(await rowCells(targets, '(4)')).toEqual([expect.stringContaining('Tỷ lệ tập hợp'), '92%', '90%', '↗ Đúng tiến độ']);
     expect((await rowCells(targets, '(3)')).slice(1, 3)).toEqual(['95%', '95%']);
     await screenshot(province, 'desktop-drilldown-province-vi', DESKTOP);
+    await screenshot(province, 'desktop-drilldown-province-vi-top', DESKTOP, { fullPage: false });
     await screenshot(province, 'phone-drilldown-province-vi', PHONE);
 
     await province.getByLabel('Tìm đơn vị trực thuộc').fill('Bát');

@@ -1,10 +1,13 @@
 // Lint rules, including the layer rules of STYLE.md #16:
 // - the domain (deciders, events, commands, libs/kernel, any libs/*/src/domain/) imports no framework,
 //   no database, no messaging client, and reads no clock;
-// - libs never import apps.
+// - libs never import apps;
+// - kafkajs (no longer maintained) stays behind the messaging port: only libs/messaging and the
+//   reference consumer (apps/notifier) import it, besides tests.
 import tseslint from 'typescript-eslint';
 
 const infrastructure = ['@nestjs/*', 'better-sqlite3', 'pg', 'kysely', 'kafkajs', '@kurrent/*', 'fastify', 'pino', 'node:*'];
+const KAFKAJS = { name: 'kafkajs', message: 'kafkajs stays behind the messaging port (@app/messaging).' };
 export const DOMAIN_FILES = [
   'libs/kernel/**/*.ts',
   'libs/*/src/domain/**/*.ts',
@@ -29,11 +32,31 @@ export default tseslint.config(
     },
   },
   {
+    files: ['apps/**/*.ts'],
+    ignores: ['apps/notifier/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [KAFKAJS] }],
+    },
+  },
+  {
     files: ['libs/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/apps/**', 'apps/*'], message: 'Layer rule: libs never import apps.' }] },
+      ],
+    },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/messaging/**', '**/*.spec.ts', ...DOMAIN_FILES],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/apps/**', 'apps/*'], message: 'Layer rule: libs never import apps.' }],
+          paths: [KAFKAJS],
+        },
       ],
     },
   },

@@ -35,6 +35,20 @@ describe('layer rules (STYLE.md #16)', () => {
     expect(messages.join('\n')).toMatch(/'better-sqlite3' import is restricted.*Layer rule: domain code imports no framework/);
   });
 
+  it('keeps kafkajs behind the messaging port: refused in the relay and the worker, allowed in libs/messaging', async () => {
+    const code = "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n";
+    for (const file of ['libs/relay/src/relay.ts', 'apps/worker/src/relay.service.ts']) {
+      expect((await lint(file, code)).join('\n')).toMatch(/'kafkajs' import is restricted.*messaging port/);
+    }
+    expect(await lint('libs/messaging/src/kafka-publisher.ts', code)).toEqual([]);
+    // The libs-never-import-apps rule still holds beside it.
+    expect(
+      (await lint('libs/relay/src/relay.ts', "import { x } from '../../../apps/worker/src/x';\nexport const y = x;\n")).join(
+        '\n',
+      ),
+    ).toMatch(/libs never import apps/);
+  });
+
   it('refuses reading the clock in domain code', async () => {
     const messages = await lint(
       'libs/reporting/src/report.decider.ts',

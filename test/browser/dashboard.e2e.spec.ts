@@ -32,7 +32,7 @@ const screenshot = async (
   await page.setViewportSize(size);
   if (options.scrollTo) await options.scrollTo.scrollIntoViewIfNeeded();
   // Two frames: the page is laid out and painted at the new width before the capture.
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? size === DESKTOP });
   await page.setViewportSize(DESKTOP);
 };

@@ -49,6 +49,40 @@ describeOnReadStores('Projector with the audit index', (open) => {
     expect(await rows(fixture)).toEqual(first);
   });
 
+  it('applies a batch once when two workers project it at the same moment (blind increments included)', async () => {
+    // A projection that only adds: replaying a batch it already applied would count twice.
+    const tally: Projection = {
+      name: 'tally',
+      tables: ['rm_tally'],
+      async createTables(db, t) {
+        await db.schema
+          .createTable(t.rm_tally)
+          .ifNotExists()
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .execute();
+      },
+      async apply(trx, batch, t) {
+        await trx
+          .insertInto(t.rm_tally)
+          .values({ id: 'all', n: batch.length })
+          .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ n: eb(eb.ref(`${t.rm_tally}.n`), '+', batch.length) })))
+          .execute();
+      },
+    };
+    const two = [new Projector(fixture.store, [tally]), new Projector(fixture.store, [tally])];
+    await two[0].prepare();
+    await seed(events, 40);
+    const all = await events.readAll();
+    for (let round = 0; round < 4; round++) {
+      const slice = all.slice(round * 10, round * 10 + 10);
+      const applied = await Promise.all(two.map((p) => p.project(tally, slice)));
+      expect(applied.sort()).toEqual([0, 10]);
+    }
+    const row = await fixture.store.db.selectFrom('rm_tally').select('n').executeTakeFirst();
+    expect(Number(row?.n)).toBe(40);
+  });
+
   it('leaves no trace of a batch that fails half-way', async () => {
     await seed(events, 6);
     const all = await events.readAll();

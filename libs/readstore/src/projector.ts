@@ -67,6 +67,12 @@ export class Projector {
   ): Promise<number> {
     if (events.length === 0) return 0;
     return this.store.transaction(async (trx) => {
+      // Two workers projecting the same batch at once: on PostgreSQL (read committed) both would read
+      // the old checkpoint and apply their increments twice. A transaction-scoped lock per checkpoint
+      // makes the second wait, then see the moved checkpoint and skip. (SQLite's BEGIN IMMEDIATE
+      // already serialises the whole transaction.)
+      if (this.store.dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(hashtext(${`projection:${checkpointName}`}))`.execute(trx);
       const checkpoint = await this.checkpoint(trx, checkpointName);
       const fresh = events.filter((e) => e.position > checkpoint);
       if (fresh.length === 0) return 0;

@@ -129,9 +129,7 @@ const eventIdsInOrder = (messages: readonly ReadMessage[], key: string): string[
 
   it('delivers every event in order per stream, at least once across a crash after the ack, and through an outage', async () => {
     await append(1);
-    await store.appendToStream('report-d1_u2_2026-Q1', [
-      event('ReminderIssued', { step: 1, daysBefore: 7 }),
-    ]);
+    await store.appendToStream('report-d1_u2_2026-Q1', [event('ReminderIssued', { step: 1, daysBefore: 7 })]);
     const topics = [...new Set(STREAMS.map((s) => `${PREFIX}.${s.split('-')[0]}s`)), remindersTopic(PREFIX)];
     const reader = await readTopics(mock.brokers, topics, 'relay-it-reader');
     try {

@@ -99,8 +99,9 @@ suite('the dashboard in a browser', () => {
     expect(page.headers.get('cache-control')).toBe('no-cache');
     const html = await page.text();
     const script = /src="\/app\/(app\.[A-Z0-9]{8}\.js)"/.exec(html)?.[1];
-    expect(script).toBeDefined();
+    expect(script).toMatch(/^app\.[A-Z0-9]{8}\.js$/);
     const asset = await fetch(`${engine.url}/app/${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const again = await fetch(`${engine.url}/app/${script}`, { headers: { 'if-none-match': asset.headers.get('etag') ?? '' } });

@@ -6,7 +6,7 @@ import { type OutboundMessage, REMINDER_SCHEMA, type ReminderMessage } from '@ap
 import { CLOCK, type Clock, LOGGER, READ_STORE } from '@app/platform';
 import type { ReadStore } from '@app/readstore';
 import { remindersTopic } from '@app/relay';
-import { digestRecipients, unitDigest } from '@app/reporting';
+import { type DirectiveHead, digestRecipients, unitDigest } from '@app/reporting';
 import { RelayService } from './relay.service';
 
 export const DIGEST_RUNS_TABLE = 'ops_digest_runs';
@@ -85,12 +85,13 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
     let recipients = Number(found?.recipients ?? 0);
     const lookups = this.relay.lookups;
     await lookups?.refresh();
+    const heads = new Map<string, DirectiveHead>();
     for (;;) {
       const units = await digestRecipients(db, after, BATCH);
       if (units.length === 0) break;
       const messages: OutboundMessage[] = [];
       for (const unitId of units) {
-        const digest = await unitDigest(db, unitId, now);
+        const digest = await unitDigest(db, unitId, now, undefined, heads);
         recipients++;
         if (digest.items.length === 0) continue;
         const unit = lookups?.unit(unitId);

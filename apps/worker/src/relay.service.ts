@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
-import { type DirectiveService as Directives, DirectiveService } from '@app/directives';
+import { DirectiveService } from '@app/directives';
 import { EVENT_STORE, type EventStore } from '@app/eventstore';
 import { KafkaPublisher, MESSAGE_PUBLISHER, type MessagePublisher } from '@app/messaging';
 import { UnitDirectory } from '@app/org';
@@ -18,7 +18,7 @@ export class StoreLookups implements ReminderLookups {
 
   constructor(
     private readonly store: EventStore,
-    private readonly directiveService: Directives,
+    private readonly directiveService: DirectiveService,
     private readonly units: UnitDirectory,
   ) {}
 

@@ -34,6 +34,10 @@ const KEY: Record<Cadence, RegExp> = {
   yearly: /^(\d{4})$/,
 };
 
+/** The cadence a period key is written in (`2026` yearly, `2026-H1`, `2026-Q2`, `2026-05`); none for ad hoc `R` keys. */
+export const cadenceOfPeriodKey = (key: string): Cadence | null =>
+  CADENCES.find((cadence) => typeof key === 'string' && KEY[cadence].test(key)) ?? null;
+
 const assertCadence = (cadence: unknown): Cadence => {
   if (!(CADENCES as readonly unknown[]).includes(cadence))
     throw new CalendarInputInvalid('cadence', `must be one of ${CADENCES.join(', ')}, got ${JSON.stringify(cadence)}`);

@@ -1,5 +1,5 @@
 import { deadlinesOf } from './deadlines';
-import { nextPeriodKey, periodKeyOf, periodsOverlapping, reportingPeriod } from './periods';
+import { cadenceOfPeriodKey, nextPeriodKey, periodKeyOf, periodsOverlapping, reportingPeriod } from './periods';
 import { WorkingCalendar } from './working-calendar';
 
 describe('reporting periods (Decree 09/2019/NĐ-CP)', () => {
@@ -187,5 +187,18 @@ describe('deadlines of a period', () => {
       'reminderOffsetsDays[1] must be a whole number from 1 to 366',
     );
     expect(() => deadlinesOf(window, schedule, calendar, { reminderHour: 8.5 })).toThrow('reminderHour must be a whole number');
+  });
+});
+
+describe('cadenceOfPeriodKey', () => {
+  it('reads the cadence from a period key; ad hoc keys have none', () => {
+    expect(['2026', '2026-H2', '2026-Q3', '2026-07', '2026-R1', 'x'].map(cadenceOfPeriodKey)).toEqual([
+      'yearly',
+      'half_yearly',
+      'quarterly',
+      'monthly',
+      null,
+      null,
+    ]);
   });
 });

@@ -1,17 +1,19 @@
 import { type ActingContext, commandMetadata } from '@app/auth';
 import type { BatchResult, CommandHandler, CommandResult } from '@app/commanding';
-import { deadlinesOf, localDateOf, reportingPeriod, WorkingCalendar } from '@app/calendar';
+import { cadenceOfPeriodKey, deadlinesOf, localDateOf, reportingPeriod, WorkingCalendar } from '@app/calendar';
 import {
   type DirectiveService,
   type DirectiveState,
   directiveDecider,
   directiveStreamId,
   type EscalationTarget,
+  type OpenReportingPeriod,
   type ReportingPeriodOpened,
   resolveSchedule,
 } from '@app/directives';
 import { WrongExpectedRevisionError } from '@app/eventstore';
 import {
+  type CommandMetadata,
   DomainError,
   type FieldError,
   IllegalStateError,
@@ -25,7 +27,6 @@ import {
   ValidationError,
 } from '@app/kernel';
 import type { Access, UnitDirectory } from '@app/org';
-import { cadenceOfPeriodKey } from '../deadlines/period-timers.projection';
 import type { OpenObligation, ReportCommand, ReportRef } from '../domain/report.commands';
 import { reportDecider } from '../domain/report.decider';
 import type { Narrative, ReportValues, ReportWindow } from '../domain/report.events';
@@ -73,31 +74,32 @@ export class ReportingService {
       throw new ValidationError('REPORT.INVALID', 'Invalid period', [{ field: 'period', message: PERIOD_KEY_HINT }]);
     }
     const opening = this.planPeriod(directive, input.period, input.window, input.due);
-    const metadata = commandMetadata(context, this.now());
-    const recorded = await this.handler.handle(directiveDecider, directiveStreamId(directiveId), {
-      type: 'OpenReportingPeriod',
-      metadata,
-      data: { directiveId, ...opening, openedBy: 'request' },
-    });
-    const event = recorded.events[0];
-    if (!event) {
-      // Opened before (by the schedule or an earlier request): the obligations are the saga's to finish.
-      return { streams: 0, events: 0, position: recorded.position, replayed: recorded.replayed };
-    }
-    const opened = await this.openObligationsFor(event.data as ReportingPeriodOpened['data'], event.id, metadata.correlationId);
-    return { ...opened, position: Math.max(opened.position, recorded.position) };
+    return this.recordPeriod(commandMetadata(context, this.now()), { directiveId, ...opening, openedBy: 'request' });
   }
 
-  /** The period-opener timer fired: records the period from the directive's current schedule. */
-  async openScheduledPeriod(directiveId: string, period: string): Promise<CommandResult | null> {
+  /** The period-opener timer fired: records the period from the directive's current schedule and opens its obligations. */
+  async openScheduledPeriod(directiveId: string, period: string): Promise<BatchResult | null> {
     const directive = await this.directives.state(directiveId);
     if (directive.status !== 'issued' || !directive.schedule) return null;
-    const opening = this.planPeriod(directive, period);
-    return this.handler.handle(directiveDecider, directiveStreamId(directiveId), {
+    const metadata = { commandId: `period:${directiveId}:${period}`, actor: systemActor('period-opener'), now: this.now() };
+    return this.recordPeriod(metadata, { directiveId, ...this.planPeriod(directive, period), openedBy: 'schedule' });
+  }
+
+  /**
+   * Records the period on the directive, then opens its obligations: the saga's step, taken at once
+   * so the caller sees them. A period recorded before (by the schedule or an earlier request)
+   * writes nothing: its obligations are the saga's to finish.
+   */
+  private async recordPeriod(metadata: CommandMetadata, data: OpenReportingPeriod['data']): Promise<BatchResult> {
+    const recorded = await this.handler.handle(directiveDecider, directiveStreamId(data.directiveId), {
       type: 'OpenReportingPeriod',
-      metadata: { commandId: `period:${directiveId}:${period}`, actor: systemActor('period-opener'), now: this.now() },
-      data: { directiveId, ...opening, openedBy: 'schedule' },
+      metadata,
+      data,
     });
+    const event = recorded.events[0];
+    if (!event) return { streams: 0, events: 0, position: recorded.position, replayed: recorded.replayed };
+    const opened = await this.openObligationsFor(event.data as ReportingPeriodOpened['data'], event.id, metadata.correlationId);
+    return { ...opened, position: Math.max(opened.position, recorded.position) };
   }
 
   /**

@@ -83,12 +83,8 @@ export class DeadlineScheduler {
     for (const row of await this.claims.claimPeriodTimers(now.getTime(), this.batchSize, this.leaseMs)) {
       if (!row.next_period) continue;
       try {
-        const recorded = await this.reporting.openScheduledPeriod(row.directive_id, row.next_period);
-        const event = recorded?.events[0];
-        if (event) {
-          await this.reporting.openObligationsFor(event.data as never, event.id);
-          periodsOpened++;
-        }
+        const opened = await this.reporting.openScheduledPeriod(row.directive_id, row.next_period);
+        if (opened && !opened.replayed && opened.position > 0) periodsOpened++;
       } catch (error) {
         this.log.error({ err: error, directiveId: row.directive_id, period: row.next_period }, 'opening a period failed');
       }

@@ -30,16 +30,24 @@ export type UnitDigest = Readonly<{
   totals: Readonly<{ dueSoon: number; overdue: number; escalated: number }>;
 }>;
 
-type DirectiveHead = { number: string; title: string; dues: Map<string, string> };
+export type DirectiveHead = { number: string; title: string; dues: Map<string, string> };
 
-/** Number, title and the due instant of each opened period, for the directives named; one query. */
-export const directiveHeads = async (db: AnyDb, directiveIds: readonly string[]): Promise<Map<string, DirectiveHead>> => {
-  const heads = new Map<string, DirectiveHead>();
-  if (directiveIds.length === 0) return heads;
+/**
+ * Number, title and the due instant of each opened period, for the directives named, added to
+ * `heads`: one query for those not in it yet. A digest run passes one map for all its units, so a
+ * directive is read once per run, not once per unit.
+ */
+export const directiveHeads = async (
+  db: AnyDb,
+  directiveIds: readonly string[],
+  heads = new Map<string, DirectiveHead>(),
+): Promise<Map<string, DirectiveHead>> => {
+  const missing = directiveIds.filter((id) => !heads.has(id));
+  if (missing.length === 0) return heads;
   const rows = (await db
     .selectFrom(DIRECTIVES_TABLE)
     .select(['directive_id', 'number', 'title', 'header'])
-    .where('directive_id', 'in', [...directiveIds])
+    .where('directive_id', 'in', missing)
     .execute()) as { directive_id: string; number: string; title: string; header: string }[];
   for (const row of rows) {
     const periods = (JSON.parse(row.header) as { periods?: { period: string; due: string }[] }).periods ?? [];
@@ -73,7 +81,7 @@ export const unitDigest = async (
     .where('node_unit_id', '=', unitId)
     .groupBy(['directive_id', 'period'])
     .execute()) as Array<{ directive_id: string; period: string } & Record<string, unknown>>;
-  const known = heads ?? (await directiveHeads(db, [...new Set(rows.map((r) => r.directive_id))]));
+  const known = await directiveHeads(db, [...new Set(rows.map((r) => r.directive_id))], heads);
   const horizon = now.getTime() + dueSoonDays * 24 * 3600 * 1000;
   const items: DigestItem[] = [];
   for (const row of rows) {

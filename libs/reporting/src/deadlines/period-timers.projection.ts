@@ -1,4 +1,4 @@
-import { type Cadence, instantAt, localDateOf, periodsOverlapping, reportingPeriod } from '@app/calendar';
+import { type Cadence, cadenceOfPeriodKey, instantAt, localDateOf, periodsOverlapping, reportingPeriod } from '@app/calendar';
 import type {
   DirectiveAmended,
   DirectiveDrafted,
@@ -35,15 +35,6 @@ export type PeriodTimerRow = {
 };
 
 const SCHEDULED: readonly string[] = ['monthly', 'quarterly', 'half_yearly', 'yearly'];
-
-/** The cadence a period key is written in: `2026` yearly, `2026-H1`, `2026-Q2`, `2026-05`; ad hoc keys have none. */
-export const cadenceOfPeriodKey = (key: string): Cadence | null => {
-  if (/^\d{4}$/.test(key)) return 'yearly';
-  if (/^\d{4}-H[12]$/.test(key)) return 'half_yearly';
-  if (/^\d{4}-Q[1-4]$/.test(key)) return 'quarterly';
-  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(key)) return 'monthly';
-  return null;
-};
 
 /** The next period to open on schedule, or none. */
 export const nextScheduledPeriod = (

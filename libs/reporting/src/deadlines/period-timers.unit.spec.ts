@@ -1,4 +1,4 @@
-import { cadenceOfPeriodKey, nextScheduledPeriod, type PeriodTimerRow } from './period-timers.projection';
+import { nextScheduledPeriod, type PeriodTimerRow } from './period-timers.projection';
 
 const row = (over: Partial<PeriodTimerRow> = {}): PeriodTimerRow => ({
   directive_id: 'd1',
@@ -46,16 +46,5 @@ describe('the next scheduled period', () => {
         row({ cadence: 'yearly', period_from: '2026-01-01', period_to: '2026-12-31', effective_from: '2026-12-20' }),
       ),
     ).toBeNull();
-  });
-
-  it('reads the cadence from a period key; ad hoc keys have none', () => {
-    expect(['2026', '2026-H2', '2026-Q3', '2026-07', '2026-R1', 'x'].map(cadenceOfPeriodKey)).toEqual([
-      'yearly',
-      'half_yearly',
-      'quarterly',
-      'monthly',
-      null,
-      null,
-    ]);
   });
 });

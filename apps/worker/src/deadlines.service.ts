@@ -30,6 +30,7 @@ export class DeadlinesService implements OnApplicationBootstrap, BeforeApplicati
       {
         batchSize: config.SCHEDULER_BATCH_SIZE,
         idleMs: config.SCHEDULER_INTERVAL_MS,
+        leaseMs: config.SCHEDULER_CLAIM_MS,
       },
     );
   }

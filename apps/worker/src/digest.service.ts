@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { instantAt, localDateOf } from '@app/calendar';
 import { AppConfig } from '@app/config';
@@ -8,8 +8,11 @@ import type { ReadStore } from '@app/readstore';
 import { remindersTopic } from '@app/relay';
 import { type DirectiveHead, digestRecipients, unitDigest } from '@app/reporting';
 import { RelayService } from './relay.service';
+import { SubscriptionHost } from './subscription-host';
 
 export const DIGEST_RUNS_TABLE = 'ops_digest_runs';
+/** Only the process holding this lease sends the digest. */
+export const DIGEST_LEASE = 'digest';
 const BATCH = 500;
 
 export type DigestRun = Readonly<{ day: string; sent: number; recipients: number; finished: boolean }>;
@@ -19,10 +22,11 @@ export type DigestRun = Readonly<{ day: string; sent: number; recipients: number
  * topic summarising what is due soon, overdue and escalated below it, instead of one per report.
  * Runs once a day from DIGEST_HOUR (Vietnam time), only with the relay on. Progress is kept per day
  * in the read store, so a restart resumes after the last unit sent; message ids are
- * `digest:<unit>:<day>`, so a consumer that deduplicates sees each digest once.
+ * `digest:<unit>:<day>`, so a consumer that deduplicates sees each digest once. With several
+ * workers, only the holder of the `digest` lease sends it.
  */
 @Injectable()
-export class DigestService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DigestService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<DigestRun | undefined> | undefined;
   private prepared = false;
@@ -33,7 +37,12 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly host: SubscriptionHost,
   ) {}
+
+  onModuleInit(): void {
+    if (this.relay.enabled && this.config.SCHEDULER === 'on') this.host.registerLease(DIGEST_LEASE);
+  }
 
   onApplicationBootstrap(): void {
     if (!this.relay.enabled || this.config.SCHEDULER === 'off') return;
@@ -50,7 +59,7 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
   runIfDue(): Promise<DigestRun | undefined> {
     const now = this.clock.now();
     const day = localDateOf(now);
-    if (now < instantAt(day, this.config.DIGEST_HOUR)) return Promise.resolve(undefined);
+    if (now < instantAt(day, this.config.DIGEST_HOUR) || !this.host.holds(DIGEST_LEASE)) return Promise.resolve(undefined);
     this.running ??= this.run(day, now).finally(() => (this.running = undefined));
     return this.running;
   }

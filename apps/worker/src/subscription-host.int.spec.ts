@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import pino from 'pino';
@@ -19,8 +20,8 @@ describe('SubscriptionHost in a Nest application over a real SQLite file', () =>
   beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'worker-'))));
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const boot = async (handled: RecordedEvent[]) => {
-    const config = loadConfig({ DATA_DIR: dataDir });
+  const boot = async (handled: RecordedEvent[], env: Record<string, string> = {}) => {
+    const config = loadConfig({ DATA_DIR: dataDir, SCHEDULER: 'off', ...env });
     const moduleRef = await Test.createTestingModule({
       imports: [{ module: Root, imports: [PlatformModule.forRoot(config, pino({ level: 'silent' })), WorkerModule] }],
     }).compile();
@@ -55,6 +56,59 @@ describe('SubscriptionHost in a Nest application over a real SQLite file', () =>
     await waitUntil(() => second.length === 2, 10_000, 'the two new events');
     await app.close();
     expect(second.map((e) => e.streamId)).toEqual(['unit-b', 'unit-b']);
+    await writer.close();
+  });
+
+  it('runs a subscription in one process only; a standby takes it over from the checkpoint when the holder stops', async () => {
+    const file = join(dataDir, 'engine.db');
+    const writer = SqliteEventStore.open(file, { pollIntervalMs: 10 });
+    await writer.appendToStream('unit-a', newEvents('UnitRegistered', 3));
+    const seenByA: RecordedEvent[] = [];
+    const seenByB: RecordedEvent[] = [];
+    const a = await boot(seenByA, { LEASE_TTL_MS: '1000' });
+    const b = await boot(seenByB, { LEASE_TTL_MS: '1000' });
+    await waitUntil(() => seenByA.length === 3, 10_000, 'the holder to catch up');
+    const hostB = b.get(SubscriptionHost);
+    expect(
+      a
+        .get(SubscriptionHost)
+        .status()
+        .find((s) => s.name === 'collector'),
+    ).toMatchObject({ held: true, status: 'running' });
+    expect(hostB.status().find((s) => s.name === 'collector')).toMatchObject({ held: false, status: 'standby' });
+    // The standby reports the shared checkpoint, not its own idle position.
+    expect((await hostB.subscriptionStates()).find((s) => s.name === 'collector')?.position).toBe(seenByA[2].position);
+
+    await a.close();
+    await writer.appendToStream('unit-b', newEvents('UnitRegistered', 2));
+    await waitUntil(() => seenByB.length === 2, 10_000, 'the standby to take over');
+    expect(seenByB.map((e) => e.streamId)).toEqual(['unit-b', 'unit-b']);
+    expect(seenByA).toHaveLength(3);
+    expect(hostB.holds('collector')).toBe(true);
+    await b.close();
+    await writer.close();
+  });
+
+  it('stops a subscription whose lease another process took over while this one stalled', async () => {
+    const file = join(dataDir, 'engine.db');
+    const writer = SqliteEventStore.open(file, { pollIntervalMs: 10 });
+    await writer.appendToStream('unit-a', newEvents('UnitRegistered', 1));
+    const seen: RecordedEvent[] = [];
+    const app = await boot(seen, { LEASE_TTL_MS: '1000' });
+    const host = app.get(SubscriptionHost);
+    await waitUntil(() => seen.length === 1, 10_000, 'the first event');
+    // What a takeover looks like from here: the row now names someone else.
+    const db = new Database(file);
+    db.prepare(`UPDATE ops_leases SET holder = 'elsewhere', expires_at = expires_at + 600000 WHERE name = 'collector'`).run();
+    db.close();
+    await host.tick();
+    expect(host.holds('collector')).toBe(false);
+    expect(host.status().find((s) => s.name === 'collector')?.status).toBe('standby');
+    await writer.appendToStream('unit-b', newEvents('UnitRegistered', 1));
+    await host.tick();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toHaveLength(1);
+    await app.close();
     await writer.close();
   });
 });

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AppConfig } from '@app/config';
 import {
   type CheckpointStore,
   CheckpointedSubscription,
@@ -7,32 +10,61 @@ import {
   type EventStore,
   type SubscriptionOptions,
 } from '@app/eventstore';
-import { CHECKPOINT_STORE, LOGGER, type SubscriptionState } from '@app/platform';
+import { CHECKPOINT_STORE, LOGGER, READ_STORE, type SubscriptionState } from '@app/platform';
+import { Leases, type ReadStore } from '@app/readstore';
 
 export type SubscriberDefinition = Omit<SubscriptionOptions, 'store' | 'checkpoints' | 'onError'> &
-  Partial<Pick<SubscriptionOptions, 'checkpoints'>>;
+  Partial<Pick<SubscriptionOptions, 'checkpoints'>> & {
+    /** The lease the subscription runs under; its own name by default. */
+    lease?: string;
+  };
+
+type Entry = { subscription: CheckpointedSubscription; lease: string; checkpoints: CheckpointStore };
 
 /**
- * Runs every checkpointed subscription of this process: projections, sagas, the relay. They
- * register while modules initialise, start once the application has booted, and on shutdown
- * each finishes its batch and stores its checkpoint before the process exits.
+ * Runs the checkpointed subscriptions of this process (projections, sagas, the relay), each only
+ * while this process holds its lease: with several workers, every subscription has exactly one
+ * active runner, and a standby takes it over within LEASE_TTL_MS of the holder's death (at once
+ * after a graceful shutdown, which gives its leases up). A subscription resumes from the shared
+ * checkpoint, so a takeover replays at most the batch the old holder had not checkpointed.
+ *
+ * Leases are renewed every third of their lifetime. A lease found taken over (this process stalled
+ * past its expiry) stops its subscription after the batch in hand; when the read store cannot be
+ * reached for a whole lifetime, every subscription stops until it can.
  */
 @Injectable()
 export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly subscriptions = new Map<string, CheckpointedSubscription>();
+  /** Who this process is in the lease table. */
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly entries = new Map<string, Entry>();
+  private readonly leaseNames = new Set<string>();
+  private readonly held = new Set<string>();
+  private readonly leases: Leases;
+  private readonly ttlMs: number;
   private started = false;
+  private stopping = false;
+  private ticker: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private lastRenewal = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    @Inject(READ_STORE) readStore: ReadStore,
+    config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.leases = new Leases(readStore);
+    this.ttlMs = config.LEASE_TTL_MS;
+  }
 
   register(definition: SubscriberDefinition): CheckpointedSubscription {
-    if (this.subscriptions.has(definition.name)) throw new Error(`Subscription ${definition.name} is registered twice`);
+    if (this.entries.has(definition.name)) throw new Error(`Subscription ${definition.name} is registered twice`);
+    const { lease = definition.name, ...options } = definition;
+    const checkpoints = options.checkpoints ?? this.checkpoints;
     const subscription = new CheckpointedSubscription({
-      checkpoints: this.checkpoints,
-      ...definition,
+      ...options,
+      checkpoints,
       store: this.store,
       onError: (error, attempt) =>
         this.logger.error(
@@ -40,29 +72,109 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
           'subscription failed; restarting from its checkpoint',
         ),
     });
-    this.subscriptions.set(definition.name, subscription);
-    if (this.started) subscription.start();
+    this.entries.set(definition.name, { subscription, lease, checkpoints });
+    this.leaseNames.add(lease);
+    if (this.held.has(lease)) subscription.start();
     return subscription;
   }
 
-  status(): Array<{ name: string; status: string; position: number }> {
-    return [...this.subscriptions.values()].map((s) => ({ name: s.name, status: s.status, position: s.position }));
+  /** A lease for work that is not a subscription (the daily digest): `holds(name)` says whether to do it. */
+  registerLease(name: string): void {
+    this.leaseNames.add(name);
   }
 
-  /** Each subscription with its lag: events in the store after its position (an upper bound for filtered ones). */
+  holds(lease: string): boolean {
+    return this.held.has(lease);
+  }
+
+  status(): Array<{ name: string; status: string; position: number; lease: string; held: boolean }> {
+    return [...this.entries.entries()].map(([name, { subscription, lease }]) => ({
+      name,
+      status: this.held.has(lease) ? subscription.status : 'standby',
+      position: subscription.position,
+      lease,
+      held: this.held.has(lease),
+    }));
+  }
+
+  /**
+   * Each subscription with its lag: events in the store after its checkpoint (an upper bound for
+   * filtered ones). A standby's position is the shared checkpoint, kept by whichever process holds it.
+   */
   async subscriptionStates(): Promise<SubscriptionState[]> {
     const head = await this.store.headPosition();
-    return this.status().map((s) => ({ ...s, lag: Math.max(0, head - s.position) }));
+    return Promise.all(
+      this.status().map(async (s) => {
+        const position = s.held ? s.position : await this.entries.get(s.name)!.checkpoints.load(s.name);
+        return { name: s.name, status: s.status, position, lag: Math.max(0, head - position) };
+      }),
+    );
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.started = true;
-    for (const subscription of this.subscriptions.values()) subscription.start();
-    this.logger.info({ subscriptions: [...this.subscriptions.keys()] }, 'subscriptions started');
+    await this.tick();
+    this.ticker = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.ttlMs / 3)));
+    this.ticker.unref();
+    this.logger.info(
+      { holder: this.holder, held: [...this.held], standby: [...this.leaseNames].filter((n) => !this.held.has(n)) },
+      'subscriptions started',
+    );
+  }
+
+  /** Renews what this process holds and takes whatever lease is free. */
+  tick(): Promise<void> {
+    if (!this.started || this.stopping) return Promise.resolve();
+    this.ticking ??= this.renewAndAcquire().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async renewAndAcquire(): Promise<void> {
+    try {
+      const mine = [...this.held];
+      const kept = new Set(await this.leases.renew(this.holder, mine, this.ttlMs));
+      this.lastRenewal = performance.now();
+      for (const lease of mine.filter((l) => !kept.has(l))) {
+        this.logger.warn({ lease, holder: this.holder }, 'lease taken over by another process; stopping its work here');
+        await this.lose(lease);
+      }
+      if (this.stopping) return;
+      const free = [...this.leaseNames].filter((l) => !this.held.has(l));
+      const taken = await this.leases.acquire(this.holder, free, this.ttlMs);
+      if (this.stopping) {
+        await this.leases.release(this.holder, taken);
+        return;
+      }
+      for (const lease of taken) {
+        this.held.add(lease);
+        for (const entry of this.entries.values()) if (entry.lease === lease) entry.subscription.start();
+      }
+      if (taken.length > 0 && mine.length > 0) this.logger.info({ leases: taken, holder: this.holder }, 'leases taken over');
+    } catch (error) {
+      this.logger.error({ err: error, holder: this.holder }, 'could not renew leases');
+      if (this.held.size > 0 && performance.now() - this.lastRenewal > this.ttlMs) {
+        this.logger.warn({ holder: this.holder }, 'leases expired without renewal; stopping all work here');
+        for (const lease of [...this.held]) await this.lose(lease);
+      }
+    }
+  }
+
+  private async lose(lease: string): Promise<void> {
+    this.held.delete(lease);
+    await Promise.all([...this.entries.values()].filter((e) => e.lease === lease).map((e) => e.subscription.stop()));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.subscriptions.values()].map((s) => s.stop()));
-    this.logger.info({ subscriptions: this.status() }, 'subscriptions stopped');
+    this.stopping = true;
+    if (this.ticker) clearInterval(this.ticker);
+    await this.ticking;
+    await Promise.all([...this.entries.values()].map((e) => e.subscription.stop()));
+    const released = [...this.held];
+    this.held.clear();
+    if (released.length > 0)
+      await this.leases
+        .release(this.holder)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'could not give the leases up; they expire on their own'));
+    this.logger.info({ subscriptions: this.status(), released }, 'subscriptions stopped');
   }
 }

@@ -100,6 +100,23 @@ export class AppConfig {
   @Max(3_600_000)
   SCHEDULER_INTERVAL_MS = 1_000;
 
+  /** How long a claimed timer stays off other schedulers' passes; a scheduler that dies mid-pass leaves its claims for this long. */
+  @Transform(integer)
+  @IsInt({ message: 'SCHEDULER_CLAIM_MS must be a whole number' })
+  @Min(1_000)
+  @Max(3_600_000)
+  SCHEDULER_CLAIM_MS = 60_000;
+
+  /**
+   * How long a worker's lease on a projection, the saga, the relay or the digest lasts without
+   * renewal: a standby takes over at most this long (plus one renewal interval) after the holder dies.
+   */
+  @Transform(integer)
+  @IsInt({ message: 'LEASE_TTL_MS must be a whole number' })
+  @Min(1_000)
+  @Max(300_000)
+  LEASE_TTL_MS = 5_000;
+
   /** Local hour (Vietnam time) at which the daily digest goes out. */
   @Transform(integer)
   @IsInt({ message: 'DIGEST_HOUR must be a whole number' })
@@ -144,6 +161,8 @@ export const CONFIG_KEYS = [
   'SCHEDULER',
   'SCHEDULER_BATCH_SIZE',
   'SCHEDULER_INTERVAL_MS',
+  'SCHEDULER_CLAIM_MS',
+  'LEASE_TTL_MS',
   'DIGEST_HOUR',
   'PUBLIC_URL',
 ] as const;

@@ -1,19 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '@app/config';
-import {
-  type CheckpointStore,
-  type EventStore,
-  KurrentDbEventStore,
-  SqliteCheckpointStore,
-  SqliteEventStore,
-  WriteLock,
-} from '@app/eventstore';
-import { PostgresReadStore, type ReadStore, SqliteReadStore } from '@app/readstore';
+import { type CheckpointStore, type EventStore, KurrentDbEventStore, SqliteEventStore, WriteLock } from '@app/eventstore';
+import { PostgresReadStore, type ReadStore, ReadStoreCheckpoints, SqliteReadStore } from '@app/readstore';
 
 export type Stores = Readonly<{
   eventStore: EventStore;
-  /** For subscribers that are not projections (sagas, the relay): they keep their checkpoint here. */
+  /**
+   * For subscribers that are not projections (sagas, the relay): they keep their checkpoint here,
+   * in the read store, where every worker process sees it.
+   */
   checkpoints: CheckpointStore;
   readStore: ReadStore;
   describe: string;
@@ -37,17 +33,15 @@ export const openStores = async (config: AppConfig): Promise<Stores> => {
       : new SqliteReadStore(file, lock, config.SQLITE_DURABILITY);
   if (config.EVENTSTORE_URL) {
     const eventStore = await KurrentDbEventStore.connect(config.EVENTSTORE_URL);
-    const local = SqliteEventStore.open(file, { durability: config.SQLITE_DURABILITY, writeLock: lock });
     const reads = readStore();
     return {
       eventStore,
-      checkpoints: new SqliteCheckpointStore(local.db, lock),
+      checkpoints: new ReadStoreCheckpoints(reads),
       readStore: reads,
       describe: `kurrentdb + ${reads.dialect}`,
       close: async () => {
         await reads.close();
         await eventStore.close();
-        await local.close();
       },
     };
   }
@@ -55,7 +49,7 @@ export const openStores = async (config: AppConfig): Promise<Stores> => {
   const reads = readStore();
   return {
     eventStore,
-    checkpoints: new SqliteCheckpointStore(eventStore.db, lock),
+    checkpoints: new ReadStoreCheckpoints(reads),
     readStore: reads,
     describe: `sqlite:${file} + ${reads.dialect}`,
     close: async () => {

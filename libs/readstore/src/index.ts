@@ -4,3 +4,5 @@ export * from './postgres-read-store';
 export * from './migrations';
 export * from './projection';
 export * from './projector';
+export * from './leases';
+export * from './read-store-checkpoints';

@@ -1,5 +1,5 @@
 import type { Command, Decider, Event } from '@app/kernel';
-import { ConflictError } from '@app/kernel';
+import { ConflictError, DomainError } from '@app/kernel';
 import {
   DuplicateEventIdError,
   type EventStore,
@@ -8,6 +8,7 @@ import {
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from '@app/eventstore';
+import type { CommandObserver, CommandOutcome } from './command-observer';
 import { deterministicEventId } from './deterministic-id';
 
 export type CommandResult = Readonly<{
@@ -59,6 +60,8 @@ export type CommandHandlerOptions = Readonly<{
   maxRetries?: number;
   /** Current schema version of each event type; 1 when absent. */
   schemaVersionOf?: (eventType: string) => number;
+  /** Told how each command ended and about each retry (metrics). */
+  observer?: CommandObserver;
 }>;
 
 export class ConcurrencyRetriesExhaustedError extends ConflictError {
@@ -78,6 +81,7 @@ export class ConcurrencyRetriesExhaustedError extends ConflictError {
 export class CommandHandler {
   private readonly maxRetries: number;
   private readonly schemaVersionOf: (eventType: string) => number;
+  private readonly observer: CommandObserver | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -85,6 +89,7 @@ export class CommandHandler {
   ) {
     this.maxRetries = options.maxRetries ?? 5;
     this.schemaVersionOf = options.schemaVersionOf ?? (() => 1);
+    this.observer = options.observer;
   }
 
   async handle<C extends Command, E extends Event, S>(
@@ -92,6 +97,23 @@ export class CommandHandler {
     streamId: string,
     command: C,
     options: HandleOptions<E, S> = {},
+  ): Promise<CommandResult> {
+    const started = performance.now();
+    try {
+      const result = await this.decideAndAppend(decider, streamId, command, options);
+      this.report([command.type], result.replayed ? 'replayed' : 'ok', started);
+      return result;
+    } catch (error) {
+      this.report([command.type], outcomeOf(error, options.expectedRevision !== undefined), started);
+      throw error;
+    }
+  }
+
+  private async decideAndAppend<C extends Command, E extends Event, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+    options: HandleOptions<E, S>,
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
       const history = await this.store.readStream(streamId);
@@ -140,6 +162,7 @@ export class CommandHandler {
         const elsewhere = error instanceof WrongExpectedRevisionError && error.streamId !== streamId;
         if (!retryable || pinned || elsewhere) throw error;
         if (attempt > this.maxRetries) throw new ConcurrencyRetriesExhaustedError(streamId, attempt);
+        this.notify((observer) => observer.retried(command.type));
       }
     }
   }
@@ -171,6 +194,22 @@ export class CommandHandler {
     items: readonly NewStreamCommand<C>[],
   ): Promise<BatchResult> {
     if (items.length === 0) return { streams: 0, events: 0, position: 0, replayed: false };
+    const started = performance.now();
+    const types = items.map((item) => item.command.type);
+    try {
+      const result = await this.appendNewStreams(decider, items);
+      this.report(types, result.replayed ? 'replayed' : 'ok', started);
+      return result;
+    } catch (error) {
+      this.report(types, outcomeOf(error, false), started);
+      throw error;
+    }
+  }
+
+  private async appendNewStreams<C extends Command, E extends Event, S>(
+    decider: Decider<C, E, S>,
+    items: readonly NewStreamCommand<C>[],
+  ): Promise<BatchResult> {
     const first = items[0];
     const earlier = await this.positionOfCommand(first.streamId, first.command.metadata.commandId);
     if (earlier !== undefined) return { streams: items.length, events: 0, position: earlier, replayed: true };
@@ -199,6 +238,7 @@ export class CommandHandler {
     decider: Decider<C, E, S>,
     items: readonly StreamCommand<C>[],
   ): Promise<ManyResult> {
+    const started = performance.now();
     const byStream = new Map<string, C[]>();
     for (const { streamId, command } of items) {
       const list = byStream.get(streamId);
@@ -209,43 +249,68 @@ export class CommandHandler {
     let unchanged = 0;
     const refused: Array<{ streamId: string; command: Command; error: Error }> = [];
     const requests: Array<{ streamId: string; events: NewEvent[]; expectedRevision: ExpectedRevision }> = [];
-    for (const [streamId, commands] of byStream) {
-      const history = await this.store.readStream(streamId);
-      const seen = new Set(history.map((e) => e.metadata.commandId));
-      let state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState());
-      const events: NewEvent[] = [];
-      for (const command of commands) {
-        if (seen.has(command.metadata.commandId)) {
-          unchanged++;
-          continue;
-        }
-        let decided: E[];
-        try {
-          decided = decider.decide(command, state);
-        } catch (error) {
-          refused.push({ streamId, command, error: error as Error });
-          continue;
-        }
-        if (decided.length === 0) {
-          unchanged++;
-          continue;
-        }
-        written++;
-        seen.add(command.metadata.commandId);
-        decided.forEach((event, index) => events.push(this.toNewEvent(command, streamId, event, index)));
-        state = decided.reduce((s, e) => decider.evolve(s, e), state);
-      }
-      if (events.length > 0) {
-        const revision = history.length - 1;
-        requests.push({ streamId, events, expectedRevision: revision < 0 ? 'no_stream' : revision });
-      }
-    }
-    if (requests.length === 0) return { written, unchanged, refused, position: 0 };
+    const outcomes = new Map<CommandOutcome, string[]>();
+    const ended = (command: Command, outcome: CommandOutcome) => {
+      const types = outcomes.get(outcome);
+      if (types) types.push(command.type);
+      else outcomes.set(outcome, [command.type]);
+    };
+    const appending: string[] = [];
     try {
-      const results = await this.store.appendToStreams(requests);
-      return { written, unchanged, refused, position: results.reduce((max, r) => Math.max(max, r.position), 0) };
+      for (const [streamId, commands] of byStream) {
+        const history = await this.store.readStream(streamId);
+        const seen = new Set(history.map((e) => e.metadata.commandId));
+        let state = history.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState());
+        const events: NewEvent[] = [];
+        for (const command of commands) {
+          if (seen.has(command.metadata.commandId)) {
+            unchanged++;
+            ended(command, 'replayed');
+            continue;
+          }
+          let decided: E[];
+          try {
+            decided = decider.decide(command, state);
+          } catch (error) {
+            refused.push({ streamId, command, error: error as Error });
+            ended(command, outcomeOf(error, false));
+            continue;
+          }
+          ended(command, 'ok');
+          if (decided.length === 0) {
+            unchanged++;
+            continue;
+          }
+          written++;
+          appending.push(command.type);
+          seen.add(command.metadata.commandId);
+          decided.forEach((event, index) => events.push(this.toNewEvent(command, streamId, event, index)));
+          state = decided.reduce((s, e) => decider.evolve(s, e), state);
+        }
+        if (events.length > 0) {
+          const revision = history.length - 1;
+          requests.push({ streamId, events, expectedRevision: revision < 0 ? 'no_stream' : revision });
+        }
+      }
+      let position = 0;
+      if (requests.length > 0) {
+        const results = await this.store.appendToStreams(requests);
+        position = results.reduce((max, r) => Math.max(max, r.position), 0);
+      }
+      for (const [outcome, types] of outcomes) this.report(types, outcome, started);
+      return { written, unchanged, refused, position };
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)) throw error;
+      if (!(error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError)) {
+        this.report(
+          items.map((item) => item.command.type),
+          outcomeOf(error, false),
+          started,
+        );
+        throw error;
+      }
+      // Only the append can conflict. Each command it carried is tried again, and every command of
+      // the batch then goes through `handle`, which reports it on its own.
+      for (const type of appending) this.notify((observer) => observer.retried(type));
       return this.handleEach(decider, items);
     }
   }
@@ -273,6 +338,24 @@ export class CommandHandler {
     return { written, unchanged, refused, position };
   }
 
+  /** Tells the observer that commands of these types ended with one outcome, one call per type. */
+  private report(types: readonly string[], outcome: CommandOutcome, started: number): void {
+    if (!this.observer) return;
+    const seconds = (performance.now() - started) / 1000;
+    const counts = new Map<string, number>();
+    for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
+    for (const [type, count] of counts) this.notify((observer) => observer.settled(type, outcome, seconds, count));
+  }
+
+  private notify(call: (observer: CommandObserver) => void): void {
+    if (!this.observer) return;
+    try {
+      call(this.observer);
+    } catch {
+      // Metrics must never fail a command.
+    }
+  }
+
   private toNewEvent(command: Command, streamId: string, event: Event, index: number): NewEvent {
     const { commandId, actor, now, correlationId, causationId } = command.metadata;
     const id = deterministicEventId(commandId, streamId, index);
@@ -292,6 +375,15 @@ export class CommandHandler {
     };
   }
 }
+
+/** How a command that threw ended. `pinned`: the caller sent the revision it expects (If-Match). */
+const outcomeOf = (error: unknown, pinned: boolean): CommandOutcome => {
+  // Checked before DomainError: these are ConflictErrors too, but a race with another writer, not a refusal.
+  if (error instanceof ConcurrencyRetriesExhaustedError || error instanceof DuplicateEventIdError) return 'conflict';
+  if (error instanceof WrongExpectedRevisionError) return pinned ? 'precondition' : 'conflict';
+  if (error instanceof DomainError) return 'rejected';
+  return 'error';
+};
 
 const resultOf = (streamId: string, events: readonly RecordedEvent[], replayed: boolean): CommandResult => {
   const last = events[events.length - 1];

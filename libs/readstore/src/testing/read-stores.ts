@@ -18,22 +18,32 @@ const openSqlite = async (): Promise<ReadStoreFixture> => {
   return { store, file, lock, cleanup: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
 };
 
-/** A fresh database in the test cluster started by test/support/jest-global-setup.ts. */
-const openPostgres = async (url: string): Promise<ReadStoreFixture> => {
+/** A fresh database in the test cluster started by test/support/jest-global-setup.ts: its URL and how to drop it. */
+export const createPostgresDatabase = async (url: string): Promise<{ url: string; drop: () => Promise<void> }> => {
   const name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const store = new PostgresReadStore(url.replace(/\/[^/]*$/, `/${name}`), 4);
   return {
-    store,
-    cleanup: async () => {
-      await store.close();
+    url: url.replace(/\/[^/]*$/, `/${name}`),
+    drop: async () => {
       const again = new Client({ connectionString: url });
       await again.connect();
       await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await again.end();
+    },
+  };
+};
+
+const openPostgres = async (url: string): Promise<ReadStoreFixture> => {
+  const database = await createPostgresDatabase(url);
+  const store = new PostgresReadStore(database.url, 4);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await database.drop();
     },
   };
 };

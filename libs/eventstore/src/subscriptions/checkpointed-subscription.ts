@@ -18,6 +18,8 @@ export type SubscriptionOptions = Readonly<{
   /** Called when the handler or the store fails; the subscription then restarts from its checkpoint. */
   onError?: (error: unknown, attempt: number) => void;
   retryDelayMs?: (attempt: number) => number;
+  /** Waits out a retry delay; `stop()` cuts it short. Tests pass one that records the delays asked for. */
+  sleep?: (ms: number) => Promise<void>;
 }>;
 
 export type SubscriptionStatus = 'stopped' | 'running' | 'retrying';
@@ -93,7 +95,8 @@ export class CheckpointedSubscription {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = this.options.sleep ? undefined : setTimeout(resolve, ms);
+      this.options.sleep?.(ms).then(resolve, resolve);
       this.wakeRetry = () => {
         clearTimeout(timer);
         resolve();

@@ -19,6 +19,17 @@ export type SubscriberDefinition = Omit<SubscriptionOptions, 'store' | 'checkpoi
     lease?: string;
   };
 
+/** Each live worker holds a lease of its own under this prefix: how the workers count each other to share the work. */
+const MEMBER_PREFIX = 'member:';
+
+const shuffled = <T>(items: T[]): T[] => {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+};
+
 type Entry = { subscription: CheckpointedSubscription; lease: string; checkpoints: CheckpointStore };
 
 /**
@@ -28,6 +39,8 @@ type Entry = { subscription: CheckpointedSubscription; lease: string; checkpoint
  * after a graceful shutdown, which gives its leases up). A subscription resumes from the shared
  * checkpoint, so a takeover replays at most the batch the old holder had not checkpointed.
  *
+ * The workers share the leases: each live worker (counted by a `member:` lease of its own) takes
+ * at most its share, and a worker above its share (another one joined) hands the excess over.
  * Leases are renewed every third of their lifetime. A lease found taken over (this process stalled
  * past its expiry) stops its subscription after the batch in hand; when the read store cannot be
  * reached for a whole lifetime, every subscription stops until it can.
@@ -36,6 +49,7 @@ type Entry = { subscription: CheckpointedSubscription; lease: string; checkpoint
 export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Who this process is in the lease table. */
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly member = `${MEMBER_PREFIX}${this.holder}`;
   private readonly entries = new Map<string, Entry>();
   private readonly leaseNames = new Set<string>();
   private readonly held = new Set<string>();
@@ -46,6 +60,7 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   private ticker: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private lastRenewal = 0;
+  private bootstrapped = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -114,6 +129,7 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.started = true;
     await this.tick();
+    this.bootstrapped = true;
     this.ticker = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.ttlMs / 3)));
     this.ticker.unref();
     this.logger.info(
@@ -132,14 +148,30 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   private async renewAndAcquire(): Promise<void> {
     try {
       const mine = [...this.held];
-      const kept = new Set(await this.leases.renew(this.holder, mine, this.ttlMs));
+      const kept = new Set(await this.leases.renew(this.holder, [...mine, this.member], this.ttlMs));
       this.lastRenewal = performance.now();
       for (const lease of mine.filter((l) => !kept.has(l))) {
         this.logger.warn({ lease, holder: this.holder }, 'lease taken over by another process; stopping its work here');
         await this.lose(lease);
       }
       if (this.stopping) return;
-      const free = [...this.leaseNames].filter((l) => !this.held.has(l));
+      if (!kept.has(this.member)) await this.leases.acquire(this.holder, [this.member], this.ttlMs);
+      const table = await this.leases.list();
+      // Each live worker takes its share of the work; one that holds more than its share (a worker
+      // joined) hands the excess over, and the others pick it up at their next renewal.
+      const members = Math.max(1, table.filter((l) => l.live && l.name.startsWith(MEMBER_PREFIX)).length);
+      const work = [...this.leaseNames];
+      const share = Math.ceil(work.length / members);
+      const heldWork = work.filter((l) => this.held.has(l));
+      if (heldWork.length > share) {
+        const excess = heldWork.slice(share);
+        for (const lease of excess) await this.lose(lease);
+        await this.leases.release(this.holder, excess);
+        this.logger.info({ leases: excess, holder: this.holder, members }, 'leases handed over to balance the workers');
+        return;
+      }
+      const elsewhere = new Set(table.filter((l) => l.live && l.holder !== this.holder).map((l) => l.name));
+      const free = shuffled(work.filter((l) => !this.held.has(l) && !elsewhere.has(l))).slice(0, share - heldWork.length);
       const taken = await this.leases.acquire(this.holder, free, this.ttlMs);
       if (this.stopping) {
         await this.leases.release(this.holder, taken);
@@ -149,7 +181,8 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
         this.held.add(lease);
         for (const entry of this.entries.values()) if (entry.lease === lease) entry.subscription.start();
       }
-      if (taken.length > 0 && mine.length > 0) this.logger.info({ leases: taken, holder: this.holder }, 'leases taken over');
+      if (taken.length > 0 && this.bootstrapped) this.logger.info({ leases: taken, holder: this.holder }, 'leases taken over');
+      if (Math.random() < 0.01) await this.leases.forgetExpired(MEMBER_PREFIX, 3_600_000);
     } catch (error) {
       this.logger.error({ err: error, holder: this.holder }, 'could not renew leases');
       if (this.held.size > 0 && performance.now() - this.lastRenewal > this.ttlMs) {

@@ -101,6 +101,16 @@ export class Leases {
     });
   }
 
+  /** Deletes leases under a name prefix that expired more than `graceMs` ago (members that died long since). */
+  async forgetExpired(prefix: string, graceMs: number): Promise<void> {
+    await this.prepare();
+    await this.store.transaction((trx) =>
+      sql`DELETE FROM ${sql.table(LEASES_TABLE)} WHERE name LIKE ${`${prefix}%`} AND expires_at < ${this.now()} - ${graceMs}`.execute(
+        trx,
+      ),
+    );
+  }
+
   /** Every lease with its holder, for operators and tests. */
   async list(): Promise<Lease[]> {
     await this.prepare();

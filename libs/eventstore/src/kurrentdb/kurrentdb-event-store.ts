@@ -1,5 +1,4 @@
 import {
-  type AllStreamResolvedEvent,
   BACKWARDS,
   END,
   excludeSystemEvents,
@@ -22,6 +21,7 @@ import type {
 import { type ExpectedRevision, NO_STREAM_REVISION } from '../expected-revision';
 import type { NewEvent, RecordedEvent } from '../recorded-event';
 import { Upcasters } from '../upcasters';
+import { KurrentDbEventFeed } from './kurrentdb-event-feed';
 import {
   acceptFromAll,
   type FilterPlan,
@@ -30,13 +30,29 @@ import {
   mapBounded,
   planFilter,
   positionOf,
+  reportedPosition,
   toEventData,
-  toPositionNumber,
   toReadPosition,
   toRecordedEvent,
   toStoreError,
   toStreamState,
 } from './kurrentdb-mapping';
+import {
+  DEFAULT_RETRY_POLICY,
+  isTransient,
+  mayRepeatAppend,
+  type RetryPolicy,
+  withRetry,
+  withTimeout,
+} from './kurrentdb-resilience';
+
+export { KurrentDbEventFeed, type KurrentDbEventFeedOptions, type SubscriptionSource } from './kurrentdb-event-feed';
+
+/** The part of the client the adapter uses: what a test double has to provide. */
+export type KurrentDbClient = Pick<
+  KurrentDBClient,
+  'appendToStream' | 'multiStreamAppend' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'
+>;
 
 export type KurrentDbEventStoreOptions = Readonly<{
   upcasters?: Upcasters;
@@ -44,10 +60,18 @@ export type KurrentDbEventStoreOptions = Readonly<{
   multiStreamAppend?: boolean;
   /** Single appends in flight at once when appendToStreams cannot be atomic. Default 64. */
   appendConcurrency?: number;
+  /** How calls that fail for a passing reason are repeated (docs/eventstoredb.md). Default: 4 retries, 200 ms to 1.6 s apart. */
+  retry?: Partial<RetryPolicy>;
+  /** An append the client has not answered by then fails as "outcome unknown". Default 30 s; Infinity: no bound. */
+  appendTimeoutMs?: number;
+  /** A subscription the server has neither confirmed nor fed by then fails, to be restarted. Default 30 s. */
+  subscriptionConfirmTimeoutMs?: number;
 }>;
 
 const DEFAULT_READ_COUNT = 1000;
 const DEFAULT_APPEND_CONCURRENCY = 64;
+const DEFAULT_APPEND_TIMEOUT_MS = 30_000;
+const DEFAULT_CONFIRM_TIMEOUT_MS = 30_000;
 /** A page worth a round trip when the client filters out part of what the server sends. */
 const MIN_SCAN_PAGE = 500;
 
@@ -55,29 +79,41 @@ type MultiStreamSupport = 'yes' | 'no' | 'unknown';
 
 /**
  * The EventStore port on EventStoreDB / KurrentDB. Positions are commit positions, see docs/eventstoredb.md
- * for why that is safe and what appendToStreams guarantees on servers without multi-stream append.
+ * for why that is safe, what appendToStreams guarantees on servers without multi-stream append, and
+ * which failed calls are repeated.
  */
 export class KurrentDbEventStore implements EventStore {
   private readonly upcasters: Upcasters;
   private readonly appendConcurrency: number;
+  private readonly retry: RetryPolicy;
+  private readonly appendTimeoutMs: number;
+  private readonly confirmTimeoutMs: number;
   private readonly feeds = new Set<KurrentDbEventFeed>();
   private multiStream: MultiStreamSupport;
   private closed = false;
 
   /** Opens a client (e.g. `kurrentdb://localhost:2113?tls=false`) and learns whether the server appends to many streams atomically. */
   static async connect(connectionString: string, options: KurrentDbEventStoreOptions = {}): Promise<KurrentDbEventStore> {
-    const store = new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options);
+    return KurrentDbEventStore.over(KurrentDBClient.connectionString(connectionString), options);
+  }
+
+  /** The same over a client made elsewhere (or a test double). */
+  static async over(client: KurrentDbClient, options: KurrentDbEventStoreOptions = {}): Promise<KurrentDbEventStore> {
+    const store = new KurrentDbEventStore(client, options);
     await store.probeMultiStreamAppend();
     return store;
   }
 
   constructor(
-    readonly client: KurrentDBClient,
+    readonly client: KurrentDbClient,
     options: KurrentDbEventStoreOptions = {},
   ) {
     this.upcasters = options.upcasters ?? new Upcasters();
     this.appendConcurrency = options.appendConcurrency ?? DEFAULT_APPEND_CONCURRENCY;
     this.multiStream = options.multiStreamAppend === false ? 'no' : 'unknown';
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.appendTimeoutMs = options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS;
+    this.confirmTimeoutMs = options.subscriptionConfirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
   }
 
   /** False until the server has been seen to support it; an unreachable server at connect leaves it false until the first fan-out. */
@@ -93,20 +129,25 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     if (events.length === 0) throw new Error(`Append to ${streamId} has no events`);
     const expected = options.expectedRevision ?? 'any';
+    const data = events.map((event) => toEventData(event));
+    const streamState = toStreamState(expected);
     let result;
     try {
-      result = await this.client.appendToStream(
-        streamId,
-        events.map((event) => toEventData(event)),
-        { streamState: toStreamState(expected) },
+      result = await withRetry(
+        this.retry,
+        () =>
+          withTimeout(
+            this.client.appendToStream(streamId, data, { streamState }),
+            this.appendTimeoutMs,
+            `the append to ${streamId}`,
+          ),
+        (error) => mayRepeatAppend(error, [expected]),
       );
     } catch (error) {
       throw toStoreError(error, streamId, expected);
     }
-    const commit = result.position?.commit;
-    // An idempotent repeat of an earlier append comes back without a position: take it from the stream.
-    const position =
-      commit !== undefined && commit <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(commit) : await this.lastPositionOf(streamId);
+    // An idempotent repeat of an earlier append may come back without a position: take it from the stream.
+    const position = reportedPosition(result.position?.commit) ?? (await this.lastPositionOf(streamId));
     return { streamId, nextExpectedRevision: Number(result.nextExpectedRevision), position };
   }
 
@@ -124,8 +165,17 @@ export class KurrentDbEventStore implements EventStore {
         this.multiStream = 'no';
       }
     }
-    // Not atomic: a failure leaves the appends that finished before it written (docs/eventstoredb.md).
-    return mapBounded(requests, this.appendConcurrency, (request) => this.appendRequest(request));
+    return this.appendOneByOne(requests);
+  }
+
+  /**
+   * Not atomic: a failure leaves the appends that finished before it written (docs/eventstoredb.md). The
+   * last request is started only once all the others are written, so a caller that keeps its record of
+   * the whole write in the last stream (the command handler does) can tell a finished write from a torn one.
+   */
+  private async appendOneByOne(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    const others = await mapBounded(requests.slice(0, -1), this.appendConcurrency, (request) => this.appendRequest(request));
+    return [...others, await this.appendRequest(requests[requests.length - 1])];
   }
 
   private appendRequest(request: AppendRequest): Promise<AppendResult> {
@@ -133,14 +183,21 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   private async appendAtomically(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    const streams = requests.map((request) => ({
+      streamName: request.streamId,
+      expectedState: toStreamState(request.expectedRevision),
+      events: request.events.map((event) => toEventData(event, 'properties')),
+    }));
     let result;
     try {
-      result = await this.client.multiStreamAppend(
-        requests.map((request) => ({
-          streamName: request.streamId,
-          expectedState: toStreamState(request.expectedRevision),
-          events: request.events.map((event) => toEventData(event, 'properties')),
-        })),
+      result = await withRetry(
+        this.retry,
+        () => withTimeout(this.client.multiStreamAppend(streams), this.appendTimeoutMs, 'a multi-stream append'),
+        (error) =>
+          mayRepeatAppend(
+            error,
+            requests.map((r) => r.expectedRevision),
+          ),
       );
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -149,9 +206,9 @@ export class KurrentDbEventStore implements EventStore {
     }
     this.multiStream = 'yes';
     const revisions = new Map(result.responses.map((response) => [response.streamName, Number(response.revision)]));
-    // The server reports one position for the whole append: that of its last event. All of it became
-    // visible at once, so it serves every stream as "the position after which this write is readable".
-    const position = toPositionNumber(result.position);
+    // The server reports one position for the whole append. All of it became visible at once, so it serves
+    // every stream as "the position after which this write is readable". A repeat may not report one.
+    const position = reportedPosition(result.position) ?? (await this.lastPositionOf(requests[requests.length - 1].streamId));
     return requests.map(({ streamId }) => {
       const nextExpectedRevision = revisions.get(streamId);
       if (nextExpectedRevision === undefined) throw new Error(`KurrentDB did not report the revision of ${streamId}`);
@@ -175,24 +232,29 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
+  /** Reads change nothing, so a read cut off by a passing failure is simply read again. */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (maxCount <= 0) return [];
     const backwards = options.direction === 'backwards';
-    const events: RecordedEvent[] = [];
-    try {
-      const read = this.client.readStream(streamId, {
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromRevision: options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
-        maxCount: BigInt(maxCount),
-      });
-      for await (const resolved of read) if (resolved.event) events.push(this.decode(resolved.event));
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
-    return events;
+    const read = async (): Promise<RecordedEvent[]> => {
+      const events: RecordedEvent[] = [];
+      try {
+        for await (const resolved of this.client.readStream(streamId, {
+          direction: backwards ? BACKWARDS : FORWARDS,
+          fromRevision: options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
+          maxCount: BigInt(maxCount),
+        })) {
+          if (resolved.event) events.push(this.decode(resolved.event));
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      }
+      return events;
+    };
+    return withRetry(this.retry, read, isTransient);
   }
 
   async streamRevision(streamId: string): Promise<number> {
@@ -206,6 +268,10 @@ export class KurrentDbEventStore implements EventStore {
     return last.position;
   }
 
+  /**
+   * The server filters $all on one thing (event type or stream name) but still reads the log from `after`
+   * to the next match: a filtered read costs the part of the log it passes over, not just what it returns.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const maxCount = options.maxCount ?? DEFAULT_READ_COUNT;
@@ -214,7 +280,8 @@ export class KurrentDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     let cursor = options.after ?? 0;
     for (;;) {
-      const page = await this.readPage(cursor, maxCount - events.length, plan);
+      const after = cursor;
+      const page = await withRetry(this.retry, () => this.readPage(after, maxCount - events.length, plan), isTransient);
       events.push(...page.events);
       if (page.reachedEnd || events.length >= maxCount || page.scannedTo === cursor) return events;
       cursor = page.scannedTo;
@@ -248,12 +315,25 @@ export class KurrentDbEventStore implements EventStore {
   /** The last event that is not a system event: the same events readAll and subscribe deliver. */
   async headPosition(): Promise<number> {
     this.assertOpen();
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, filter: excludeSystemEvents() });
-    let head = 0;
-    for await (const resolved of read) head = positionOf(resolved) ?? head;
-    return head;
+    const read = async (): Promise<number> => {
+      let head = 0;
+      for await (const resolved of this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: END,
+        maxCount: 1,
+        filter: excludeSystemEvents(),
+      })) {
+        head = positionOf(resolved) ?? head;
+      }
+      return head;
+    };
+    return withRetry(this.retry, read, isTransient);
   }
 
+  /**
+   * A server-side filtered catch-up subscription to $all from `after`. A failure fails the feed; the
+   * subscription runner restarts it from its checkpoint after a growing pause.
+   */
   subscribe(options: SubscribeOptions): EventFeed {
     this.assertOpen();
     const plan = planFilter(options.filter);
@@ -268,12 +348,14 @@ export class KurrentDbEventStore implements EventStore {
           { highWaterMark: batchSize },
         ),
       decode: (event) => this.decode(event),
+      confirmTimeoutMs: this.confirmTimeoutMs,
       onClose: (closed) => this.feeds.delete(closed),
     });
     this.feeds.add(feed);
     return feed;
   }
 
+  /** A readiness probe reports what it finds: no retries. */
   async ping(): Promise<void> {
     this.assertOpen();
     for await (const _ of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
@@ -307,118 +389,3 @@ const assertAppendable = (requests: readonly AppendRequest[]): void => {
     streams.add(streamId);
   }
 };
-
-/** The part of the client's subscription the feed uses: an object-mode Readable that can be cancelled. */
-export interface SubscriptionSource {
-  read(): unknown;
-  on(event: 'readable' | 'end' | 'close', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  unsubscribe(): Promise<void>;
-}
-
-export type KurrentDbEventFeedOptions = Readonly<{
-  after: number;
-  batchSize: number;
-  plan: FilterPlan;
-  open: () => SubscriptionSource;
-  decode: (event: KurrentRecordedEvent) => RecordedEvent;
-  onClose?: (feed: KurrentDbEventFeed) => void;
-}>;
-
-/**
- * A catch-up subscription to $all as batches: each batch is what the subscription has buffered, up to
- * batchSize, so a busy feed hands over full batches and a quiet one hands over each event as it comes.
- */
-export class KurrentDbEventFeed implements EventFeed {
-  private source: SubscriptionSource | undefined;
-  private cursor: number;
-  private closed = false;
-  private ended = false;
-  private failure: Error | undefined;
-  private signalled = false;
-  private wake: (() => void) | undefined;
-
-  constructor(private readonly options: KurrentDbEventFeedOptions) {
-    this.cursor = options.after;
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<readonly RecordedEvent[]> {
-    if (this.closed) return;
-    if (this.source) throw new Error('A KurrentDB event feed can be iterated only once');
-    const source = this.start();
-    try {
-      for (let batch = await this.nextBatch(source); batch; batch = await this.nextBatch(source)) yield batch;
-    } finally {
-      await this.close();
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.wake?.();
-    this.options.onClose?.(this);
-    await this.source?.unsubscribe().catch(() => undefined);
-  }
-
-  private start(): SubscriptionSource {
-    const source = this.options.open();
-    this.source = source;
-    const notify = (): void => {
-      this.signalled = true;
-      this.wake?.();
-    };
-    // These listeners stay for the life of the source: a late error with no listener would crash the process.
-    source.on('readable', notify);
-    source.on('end', () => {
-      this.ended = true;
-      notify();
-    });
-    source.on('close', () => {
-      this.ended = true;
-      notify();
-    });
-    source.on('error', (error) => {
-      this.failure ??= error;
-      notify();
-    });
-    return source;
-  }
-
-  private async nextBatch(source: SubscriptionSource): Promise<RecordedEvent[] | undefined> {
-    for (;;) {
-      if (this.closed) return undefined;
-      this.signalled = false;
-      const batch = this.drain(source);
-      if (batch.length > 0) return batch;
-      if (this.failure) throw this.failure;
-      // The port's feed ends only on close(); a subscription the server ends is a failure to retry from the checkpoint.
-      if (this.ended) throw new Error('The KurrentDB subscription ended unexpectedly');
-      await this.waitForSignal();
-    }
-  }
-
-  private drain(source: SubscriptionSource): RecordedEvent[] {
-    const batch: RecordedEvent[] = [];
-    while (batch.length < this.options.batchSize) {
-      const item = source.read();
-      if (item === null || item === undefined) break;
-      // Checkpoint messages never reach here: the client reports them through a callback this feed does not set.
-      const accepted = acceptFromAll(item as AllStreamResolvedEvent, this.cursor, this.options.plan);
-      if (!accepted) continue;
-      this.cursor = accepted.position;
-      batch.push(this.options.decode(accepted.event));
-    }
-    return batch;
-  }
-
-  private waitForSignal(): Promise<void> {
-    if (this.signalled) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
-}

@@ -70,11 +70,34 @@ export const isInvalidArgumentError = (error: unknown): boolean => grpcCodeOf(er
 
 // ---- positions ----
 
-/**
- * Our global position is the event's commit position. Without explicit transactions (this engine writes
- * none) every event has its own, strictly increasing commit position, and prepare equals commit, so one
- * number is enough to resume from.
+/*
+ * Our global position is one number: the event's commit position. Every append this engine makes, to one
+ * stream or (KurrentDB 25.1+) to many, is an implicit transaction: the server writes each event as its own
+ * committed record, so on $all each event has commit = prepare = its own log position, strictly increasing.
+ * Resuming from { commit: p, prepare: p } is then exact. Only explicit transactions (the legacy TCP API;
+ * gRPC clients cannot start one) give several events one commit position; those are refused, loudly,
+ * because one number cannot order them and "skip everything at or before the checkpoint" would drop all
+ * but the first.
  */
+
+/** The largest commit position a JS number holds exactly: 2^53 - 1 bytes of log, about 9 PB. */
+export const MAX_POSITION = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An event on $all whose commit and prepare positions differ: part of an explicit transaction. */
+export class ExplicitTransactionError extends Error {
+  constructor(
+    readonly where: string,
+    readonly commit: bigint,
+    readonly prepare: bigint,
+  ) {
+    super(
+      `Event ${where} on $all has commit position ${commit} but prepare position ${prepare}: it was written in an ` +
+        'explicit transaction (legacy TCP API), and one number cannot order such events. See docs/eventstoredb.md.',
+    );
+    this.name = 'ExplicitTransactionError';
+  }
+}
+
 export const toReadPosition = (after: number): ReadPosition => {
   if (!Number.isSafeInteger(after) || after < 0) throw new RangeError(`Invalid global position ${after}`);
   if (after === 0) return START;
@@ -82,15 +105,34 @@ export const toReadPosition = (after: number): ReadPosition => {
 };
 
 export const toPositionNumber = (commit: bigint): number => {
-  // A log would have to pass 9 PB before this fails; failing loudly beats resuming from a rounded position.
-  if (commit < 0n || commit > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`Commit position ${commit} is out of range`);
+  // Failing loudly beats resuming from a rounded position, which could skip or repeat events.
+  if (commit < 0n || commit > MAX_POSITION) throw new RangeError(`Commit position ${commit} is out of range`);
   return Number(commit);
 };
 
-/** The event's own commit position; never a checkpoint's (KurrentDB issue #4970). */
+/** gRPC's "no position" (-1 as an unsigned 64-bit number). */
+const NO_POSITION = 2n ** 64n - 1n;
+
+/**
+ * The position an append reports, when it reports one: an idempotent repeat may come back without it
+ * (absent, zero, or the "no position" value), and the caller then reads it from the stream.
+ */
+export const reportedPosition = (commit: bigint | undefined): number | undefined =>
+  commit === undefined || commit <= 0n || commit === NO_POSITION ? undefined : toPositionNumber(commit);
+
+/**
+ * The position of an event read from $all: its own commit position; never a checkpoint's (KurrentDB issue
+ * #4970). Undefined for an item without an event.
+ */
 export const positionOf = (resolved: AllStreamResolvedEvent): number | undefined => {
-  const commit = resolved.event?.position?.commit ?? resolved.commitPosition;
-  return commit === undefined ? undefined : toPositionNumber(commit);
+  const own = resolved.event?.position;
+  if (own) {
+    if (own.prepare !== own.commit) {
+      throw new ExplicitTransactionError(`${resolved.event?.streamId}@${resolved.event?.revision}`, own.commit, own.prepare);
+    }
+    return toPositionNumber(own.commit);
+  }
+  return resolved.commitPosition === undefined ? undefined : toPositionNumber(resolved.commitPosition);
 };
 
 // ---- filters ----

@@ -186,8 +186,10 @@ export class CommandHandler {
 
   /**
    * Decides each command against an empty stream and appends everything in one multi-stream call,
-   * every stream expected not to exist. Repeating the batch (same command id on its first stream)
-   * returns the first result and writes nothing.
+   * every stream expected not to exist. Repeating the batch (same command id on its last stream)
+   * returns the first result and writes nothing. The last stream, because a store that cannot append
+   * atomically writes it only once every other stream is written: a torn batch is not taken for a
+   * finished one, and its repeat completes it (docs/eventstoredb.md).
    */
   async handleNewStreams<C extends Command, E extends Event, S>(
     decider: Decider<C, E, S>,
@@ -210,8 +212,8 @@ export class CommandHandler {
     decider: Decider<C, E, S>,
     items: readonly NewStreamCommand<C>[],
   ): Promise<BatchResult> {
-    const first = items[0];
-    const earlier = await this.positionOfCommand(first.streamId, first.command.metadata.commandId);
+    const last = items[items.length - 1];
+    const earlier = await this.positionOfCommand(last.streamId, last.command.metadata.commandId);
     if (earlier !== undefined) return { streams: items.length, events: 0, position: earlier, replayed: true };
     let events = 0;
     const requests = items.flatMap(({ streamId, command }) => {

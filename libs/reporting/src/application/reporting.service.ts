@@ -169,7 +169,7 @@ export class ReportingService {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       // Some obligations exist already: another process got there first (the same batch: answered as a
       // repeat), or they were opened apart from this period event. Open the missing ones only.
-      const earlier = await this.handler.positionOfCommand(items[0].streamId, metadata.commandId);
+      const earlier = await this.handler.positionOfCommand(items[items.length - 1].streamId, metadata.commandId);
       if (earlier !== undefined) return { streams: items.length, events: 0, position: earlier, replayed: true };
       const missing = [];
       for (const item of items) if ((await this.handler.load(reportDecider, item.streamId)).revision < 0) missing.push(item);

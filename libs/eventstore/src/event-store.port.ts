@@ -63,7 +63,8 @@ export interface EventStore {
 
   /**
    * Appends to many streams in one call, the fan-out path. Adapters that can, do it atomically;
-   * `atomicMultiStreamAppend` says whether this one does.
+   * `atomicMultiStreamAppend` says whether this one does. One that cannot writes the last request only
+   * once every other one is written, so the last stream can hold the record of the whole write.
    */
   appendToStreams(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readonly atomicMultiStreamAppend: boolean;

@@ -189,6 +189,15 @@ describeOnReadStores('Directive status projection', (open) => {
     expect(await units({ status: 'acknowledged', notImplemented: true })).toEqual(['SP-01']);
     expect(await units({ under: 'BX' })).toEqual(['BX-01', 'BX-02', 'BX-03']);
     expect(await units({ under: 'SP', status: 'cancelled' })).toEqual(['SP-02']);
+    expect(await assignmentsOf(db, 'd1', { under: 'BX', pageSize: 1, page: 2 })).toMatchObject({
+      total: 3,
+      items: [{ unitId: 'BX-02' }],
+    });
+    // Under the tree's only root: every assignment, as without `under`.
+    for (const filter of [{}, { status: 'assigned' as const }, { notImplemented: true }])
+      expect(await assignmentsOf(db, 'd1', { ...filter, under: 'LCI', pageSize: 2, page: 2 })).toEqual(
+        await assignmentsOf(db, 'd1', { ...filter, pageSize: 2, page: 2 }),
+      );
     expect(await units({ pageSize: 2, page: 2 })).toEqual(['BX-03', 'SP-01']);
     const bx01 = (await assignmentsOf(db, 'd1', { under: 'BX-01' })).items[0];
     expect(bx01).toMatchObject({

@@ -1,3 +1,4 @@
+import type { ExpressionBuilder } from 'kysely';
 import { type Page, type PageRequest, UNITS_TABLE, currentPath, pathRange } from '@app/org';
 import type { AnyDb } from '@app/readstore';
 import {
@@ -57,6 +58,9 @@ export type AssignmentFilter = PageRequest &
     /** Only assignees in this unit's subtree (the unit tree as it stands now). */
     under?: string;
   }>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read-model tables are not typed in Kysely
+type Eb = ExpressionBuilder<any, any>;
 
 const pageOf = ({ page = 1, pageSize = 100 }: PageRequest) => ({ page, pageSize, offset: (page - 1) * pageSize });
 
@@ -136,27 +140,62 @@ export const childDirectives = async (
   return { items, total: Number(count.n), page, pageSize };
 };
 
-/** A directive's assignments by unit id: "who has not acknowledged", "who has not issued their own plan". */
+/**
+ * Where `under` reaches: the whole tree (it is the tree's only root, so every unit is below it),
+ * the path range of its subtree, or nothing (no such unit).
+ */
+const reachOf = async (db: AnyDb, unitId: string): Promise<'whole tree' | readonly [string, string] | undefined> => {
+  const unit = await db.selectFrom(UNITS_TABLE).select(['path', 'parent_id']).where('unit_id', '=', unitId).executeTakeFirst();
+  if (!unit) return undefined;
+  if (unit.parent_id === null) {
+    const roots = await db
+      .selectFrom(UNITS_TABLE)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('parent_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(roots.n) === 1) return 'whole tree';
+  }
+  return pathRange(String(unit.path));
+};
+
+/**
+ * A directive's assignments by unit id: "who has not acknowledged", "who has not issued their own plan".
+ * With `under`, the subtree's units are read first by their path range, and the assignments
+ * between the least and the greatest of their ids: ordered by unit id with a limit, the planner
+ * would otherwise walk the directive's assignments (100,000 for a national one) in id order until
+ * it met the subtree's. Under the tree's only root there is nothing to filter: every assignment
+ * counts, also one whose unit the tree has not caught up with yet.
+ */
 export const assignmentsOf = async (
   db: AnyDb,
   directiveId: string,
   filter: AssignmentFilter = {},
 ): Promise<Page<AssignmentView>> => {
   const { page, pageSize, offset } = pageOf(filter);
-  let query = db
-    .selectFrom(`${ASSIGNMENTS_TABLE} as a`)
-    .leftJoin(`${UNITS_TABLE} as u`, 'u.unit_id', 'a.unit_id')
-    .where('a.directive_id', '=', directiveId);
+  const reach = filter.under === undefined ? 'whole tree' : await reachOf(db, filter.under);
+  if (reach === undefined) return emptyPage(filter);
+  let query =
+    reach === 'whole tree'
+      ? db.selectFrom(`${ASSIGNMENTS_TABLE} as a`).leftJoin(`${UNITS_TABLE} as u`, 'u.unit_id', 'a.unit_id')
+      : db
+          .with(
+            (cte) => cte('u').materialized(),
+            (w) =>
+              w
+                .selectFrom(UNITS_TABLE)
+                .select(['unit_id', 'code', 'name', 'level'])
+                .where('path', '>=', reach[0])
+                .where('path', '<', reach[1]),
+          )
+          .selectFrom(`${ASSIGNMENTS_TABLE} as a`)
+          .innerJoin('u', 'u.unit_id', 'a.unit_id')
+          .where('a.unit_id', '>=', (eb: Eb) => eb.selectFrom('u').select((e: Eb) => e.fn.min('u.unit_id').as('low')))
+          .where('a.unit_id', '<=', (eb: Eb) => eb.selectFrom('u').select((e: Eb) => e.fn.max('u.unit_id').as('high')));
+  query = query.where('a.directive_id', '=', directiveId);
   if (filter.status) query = query.where('a.status', '=', filter.status);
   if (filter.notImplemented) {
     query = query.where('a.implementing_directive_id', 'is', null);
     if (!filter.status) query = query.where('a.status', '<>', 'cancelled');
-  }
-  if (filter.under !== undefined) {
-    const path = await currentPath(db, filter.under);
-    if (path === undefined) return emptyPage(filter);
-    const [low, high] = pathRange(path);
-    query = query.where('u.path', '>=', low).where('u.path', '<', high);
   }
   const [rows, count] = await Promise.all([
     query

@@ -432,6 +432,36 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
     ]);
   });
 
+  it('gives the total of a filtered list from the roll-ups, equal to a count of the subtree, before and after the due instant', async () => {
+    const Q3 = '2026-Q3';
+    await h.open(H1, ['C1', 'C2', 'C3', 'D1', 'D2']);
+    await h.open(Q3, ['C1', 'C2', 'C3'], { due: '2026-10-20T17:00:00+07:00' });
+    await h.submit('C1', H1, 1, values(850, 1000));
+    await h.approve('C1', H1, 1);
+    await h.correct('C1', H1, 2, values(860, 1000));
+    await h.submit('C2', H1, 1, values(10, 100), false);
+    await h.returnReport('C2', H1, 1);
+    await h.append('C3', H1, { type: 'ReportOverdue', data: { due: '2026-06-20T10:00:00.000Z' } });
+    await h.append('D2', H1, { type: 'ObligationWaived', data: { reason: 'Sáp nhập' } });
+    await h.submit('C1', Q3, 1, values(1, 2));
+    await h.append('C2', Q3, { type: 'ReportOverdue', data: { due: '2026-10-20T10:00:00.000Z' } });
+    await project();
+    const statuses = [undefined, 'pending', 'submitted', 'returned', 'approved', 'waived'] as const;
+    const officials = [undefined, 'completed_on_time', 'completed_late', 'in_progress_within_deadline', 'overdue'] as const;
+    for (const now of [new Date('2026-06-16T00:00:00Z'), new Date('2026-07-01T00:00:00Z'), new Date('2026-11-01T00:00:00Z')]) {
+      for (const unitId of ['TW', 'P', 'D1', 'C2', 'X'])
+        for (const period of [undefined, H1, Q3])
+          for (const status of statuses)
+            for (const officialStatus of officials) {
+              const f = { unitId, directiveId: 'd1', period, status, officialStatus, now, page: 1, pageSize: 100 };
+              const list = await listObligations(fixture.store.db, f);
+              expect({ ...f, total: list.total }).toEqual({ ...f, total: list.items.length });
+              if (list.total > 0)
+                expect((await listObligations(fixture.store.db, { ...f, page: 2, pageSize: list.total })).items).toEqual([]);
+            }
+    }
+  });
+
   it('opens a fan-out of thousands of obligations in one batch, one write per touched row', async () => {
     const branches = Array.from({ length: 3000 }, (_, i) => `B${i}`);
     const parentOf = (i: number) => `C${(i % 3) + 1}`;

@@ -17,8 +17,13 @@ class Root {}
 
 describe('SubscriptionHost in a Nest application over a real SQLite file', () => {
   let dataDir: string;
+  // Apps still open when a test fails: closed here, so a failure cannot leave the run hanging.
+  const apps: Array<{ close: () => Promise<void> }> = [];
   beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'worker-'))));
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   const boot = async (handled: RecordedEvent[], env: Record<string, string> = {}) => {
     const config = loadConfig({ DATA_DIR: dataDir, SCHEDULER: 'off', ...env });
@@ -34,6 +39,7 @@ describe('SubscriptionHost in a Nest application over a real SQLite file', () =>
       },
     });
     await app.init();
+    apps.push(app);
     return app;
   };
 
@@ -109,6 +115,57 @@ describe('SubscriptionHost in a Nest application over a real SQLite file', () =>
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(seen).toHaveLength(1);
     await app.close();
+    await writer.close();
+  });
+
+  it('shares the subscriptions between two workers, and the survivor takes them all when the other stops', async () => {
+    const file = join(dataDir, 'engine.db');
+    const writer = SqliteEventStore.open(file, { pollIntervalMs: 10 });
+    await writer.appendToStream('unit-a', newEvents('UnitRegistered', 2));
+    const boot2 = async (seen: Map<string, number>) => {
+      const config = loadConfig({ DATA_DIR: dataDir, SCHEDULER: 'off', LEASE_TTL_MS: '1000' });
+      const app = await Test.createTestingModule({
+        imports: [{ module: Root, imports: [PlatformModule.forRoot(config, pino({ level: 'silent' })), WorkerModule] }],
+      }).compile();
+      for (const name of ['left', 'right'])
+        app.get(SubscriptionHost).register({
+          name,
+          handle: async (batch) => void seen.set(name, (seen.get(name) ?? 0) + batch.length),
+        });
+      await app.init();
+      apps.push(app);
+      return app;
+    };
+    const seenA = new Map<string, number>();
+    const seenB = new Map<string, number>();
+    const a = await boot2(seenA);
+    const hostA = a.get(SubscriptionHost);
+    const heldBy = (host: SubscriptionHost) =>
+      host
+        .status()
+        .filter((s) => s.held)
+        .map((s) => s.name);
+    const everything = hostA.status().map((s) => s.name);
+    // The two of ours, the projections and the saga: all with the first worker while it is alone.
+    expect(everything).toEqual(expect.arrayContaining(['left', 'right', 'projection:unit-tree', 'saga:period-opener']));
+    expect(heldBy(hostA)).toEqual(everything);
+    const b = await boot2(seenB);
+    const hostB = b.get(SubscriptionHost);
+    await waitUntil(() => heldBy(hostB).length > 0, 10_000, 'the second worker to get its share');
+    const [ofA, ofB] = [heldBy(hostA), heldBy(hostB)];
+    expect([...ofA, ...ofB].sort()).toEqual([...everything].sort());
+    expect(Math.abs(ofA.length - ofB.length)).toBeLessThanOrEqual(1);
+
+    await a.close();
+    await waitUntil(() => heldBy(hostB).length === everything.length, 10_000, 'the survivor to take everything');
+    await writer.appendToStream('unit-b', newEvents('UnitRegistered', 1));
+    // Every event reached each subscription once, whichever worker ran it.
+    await waitUntil(
+      () => ['left', 'right'].every((n) => (seenA.get(n) ?? 0) + (seenB.get(n) ?? 0) === 3),
+      10_000,
+      'three events per subscription',
+    );
+    await b.close();
     await writer.close();
   });
 });

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { DomainModule } from '@app/platform';
+import { DomainModule, MetricsModule } from '@app/platform';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuditController } from './audit/audit.controller';
 import { ReadModelsReady } from './read-models-ready';
 import { DirectiveQueriesController } from './directives/directive-queries.controller';
 import { DirectivesController } from './directives/directives.controller';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { AuthGuard } from './http/auth.guard';
 import { ErrorFilter } from './http/error.filter';
 import { ReportQueriesController } from './reports/report-queries.controller';
@@ -16,10 +17,11 @@ import { UnitsController } from './units/units.controller';
 
 /** The HTTP adapter: controllers only. It expects PlatformModule to be imported beside it. */
 @Module({
-  imports: [DomainModule],
+  imports: [DomainModule, MetricsModule],
   controllers: [
     AuditController,
     HealthController,
+    MetricsController,
     UnitsController,
     DirectivesController,
     ReportsController,

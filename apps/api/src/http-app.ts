@@ -4,7 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { type FieldError, ValidationError } from '@app/kernel';
+import { AppMetrics } from '@app/metrics';
 import { PinoNestLogger } from '@app/platform';
+import { observeRequests } from './http/request-metrics';
 import { validationPipe } from './http/validation';
 import { setupOpenApi } from './openapi';
 import { setupWebApp } from './web/web-app';
@@ -95,6 +97,7 @@ export const createHttpApp = async (
   app.useGlobalPipes(validationPipe());
   setupOpenApi(app);
   setupWebApp(app, logger, options.webDir);
+  observeRequests(app, app.get(AppMetrics).http);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     try {

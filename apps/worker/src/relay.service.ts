@@ -5,12 +5,12 @@ import { DirectiveService } from '@app/directives';
 import { EVENT_STORE, type EventStore } from '@app/eventstore';
 import { KafkaPublisher, MESSAGE_PUBLISHER, type MessagePublisher } from '@app/messaging';
 import { UnitDirectory } from '@app/org';
-import { LOGGER } from '@app/platform';
+import { LOGGER, RELAY_SUBSCRIPTION } from '@app/platform';
 import { Relay, type ReminderLookups, type UnitLookup } from '@app/relay';
 import type { ReportingObligationOpened } from '@app/reporting';
 import { SubscriptionHost } from './subscription-host';
 
-export const RELAY_SUBSCRIPTION = 'relay:kafka';
+export { RELAY_SUBSCRIPTION };
 
 /** Answers the reminder messages' look-ups from the event store and the unit directory, caching directive headers. */
 export class StoreLookups implements ReminderLookups {

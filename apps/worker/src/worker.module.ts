@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { DomainModule, WORK_STATUS, type WorkStatus } from '@app/platform';
+import { DomainModule, MetricsModule, WORK_STATUS, type WorkStatus } from '@app/platform';
 import { DeadlinesService } from './deadlines.service';
 import { DigestService } from './digest.service';
 import { ProjectionsService } from './projections.service';
@@ -14,7 +14,7 @@ import { SubscriptionHost } from './subscription-host';
  * relay (when KAFKA_BROKERS is set), and the deadline scheduler. Expects PlatformModule beside it.
  */
 @Module({
-  imports: [CqrsModule.forRoot(), DomainModule],
+  imports: [CqrsModule.forRoot(), DomainModule, MetricsModule],
   providers: [
     SubscriptionHost,
     ProjectionsService,

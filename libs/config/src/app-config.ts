@@ -130,6 +130,14 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
+  /** The worker's metrics server (GET /metrics, GET /health/live) on HOST; off when unset. */
+  @Transform(integer)
+  @IsOptional()
+  @IsInt({ message: 'METRICS_PORT must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://${this.HOST}:${this.PORT}`).replace(/\/+$/, '');
   }
@@ -165,6 +173,7 @@ export const CONFIG_KEYS = [
   'LEASE_TTL_MS',
   'DIGEST_HOUR',
   'PUBLIC_URL',
+  'METRICS_PORT',
 ] as const;
 
 export class ConfigError extends Error {

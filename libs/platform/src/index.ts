@@ -5,3 +5,5 @@ export * from './run-main';
 export * from './clock';
 export * from './token-secret';
 export * from './domain.module';
+export * from './subscribers';
+export * from './metrics.module';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '@app/config';
 import { EVENT_STORE, type EventStore } from '@app/eventstore';
 import { CommandHandler } from '@app/commanding';
+import { AppMetrics } from '@app/metrics';
 import { ALL_PROJECTIONS, Consistency } from '@app/read-models';
 import { Projector, type ReadStore } from '@app/readstore';
 import { CLOCK, type Clock, systemClock } from './clock';
@@ -46,7 +47,13 @@ export class PlatformModule implements OnApplicationShutdown {
           useFactory: (projector: Projector, store: EventStore) => new Consistency(projector, store),
           inject: [Projector, EVENT_STORE],
         },
-        { provide: CommandHandler, useFactory: (store: EventStore) => new CommandHandler(store), inject: [EVENT_STORE] },
+        // One registry per application (MetricsModule adds the scrape-time gauges to it).
+        { provide: AppMetrics, useFactory: () => new AppMetrics() },
+        {
+          provide: CommandHandler,
+          useFactory: (store: EventStore, metrics: AppMetrics) => new CommandHandler(store, { observer: metrics.commands }),
+          inject: [EVENT_STORE, AppMetrics],
+        },
       ],
       exports: [
         AppConfig,
@@ -59,6 +66,7 @@ export class PlatformModule implements OnApplicationShutdown {
         Projector,
         Consistency,
         CommandHandler,
+        AppMetrics,
       ],
     };
   }

@@ -5,7 +5,7 @@ import { SAGA_METADATA } from '@nestjs/cqrs/dist/decorators/constants';
 import type { Logger } from 'pino';
 import { from, lastValueFrom, merge, type Observable, toArray } from 'rxjs';
 import type { RecordedEvent } from '@app/eventstore';
-import { LOGGER } from '@app/platform';
+import { LOGGER, PERIOD_OPENER_SUBSCRIPTION } from '@app/platform';
 import { SubscriptionHost } from '../subscription-host';
 import { PeriodOpenerSaga } from './period-opener.saga';
 import { type StoredEvent, storedEventOf } from './stored-event';
@@ -36,7 +36,7 @@ export class SagaRunner implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.register('saga:period-opener', ['ReportingPeriodOpened'], sagasOf(this.periodOpener));
+    this.register(PERIOD_OPENER_SUBSCRIPTION.name, [...PERIOD_OPENER_SUBSCRIPTION.eventTypes], sagasOf(this.periodOpener));
   }
 
   private register(name: string, eventTypes: string[], sagas: SagaFn[]): void {

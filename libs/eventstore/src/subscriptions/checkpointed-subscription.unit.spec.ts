@@ -15,7 +15,10 @@ describe('CheckpointedSubscription', () => {
     subscription.start();
     const stopped = subscription.stop();
     release(0);
-    const outcome = await Promise.race([stopped.then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 2000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise((r) => (timer = setTimeout(() => r('hung'), 2000)));
+    const outcome = await Promise.race([stopped.then(() => 'stopped'), hung]);
+    clearTimeout(timer);
     expect(outcome).toBe('stopped');
     expect(subscription.status).toBe('stopped');
   });

@@ -15,7 +15,8 @@
 //     terminationGracePeriodSeconds set; every volumeMount names a volume or a volumeClaimTemplate;
 //     envFrom names a ConfigMap/Secret defined here; a PVC named by a volume is defined here;
 //   - a container with ports has liveness and readiness probes (HTTP GET /health/live and
-//     /health/ready on one of its ports); a container without ports is reported (no probe possible);
+//     /health/ready on one of its ports), or only the liveness probe when its one port is named
+//     `metrics` (the worker: it takes no traffic); a container without ports is reported;
 //   - a Deployment that mounts a ReadWriteOnce PVC uses the Recreate strategy;
 //   - a StatefulSet's serviceName is a headless Service defined here;
 //   - Services select exactly one workload's pods, and a named targetPort is a port of its container;
@@ -200,9 +201,11 @@ for (const { doc, where } of workloads) {
       else note(at, 'serves no port: no liveness/readiness probe possible');
       continue;
     }
+    // A container serving only metrics takes no traffic: readiness would gate nothing.
+    const metricsOnly = ports.every((p) => p.name === 'metrics');
     for (const [probe, path] of [
       ['livenessProbe', '/health/live'],
-      ['readinessProbe', '/health/ready'],
+      ...(metricsOnly ? [] : [['readinessProbe', '/health/ready']]),
     ]) {
       const p = container[probe];
       if (!p) fail(at, `no ${probe}`);

@@ -41,7 +41,7 @@ type Entry = { subscription: CheckpointedSubscription; lease: string; checkpoint
  *
  * The workers share the leases: each live worker (counted by a `member:` lease of its own) takes
  * at most its share, and a worker above its share (another one joined) hands the excess over.
- * Leases are renewed every third of their lifetime. A lease found taken over (this process stalled
+ * Leases are renewed every second (every third of their lifetime if that is shorter). A lease found taken over (this process stalled
  * past its expiry) stops its subscription after the batch in hand; when the read store cannot be
  * reached for a whole lifetime, every subscription stops until it can.
  */
@@ -130,7 +130,7 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
     this.started = true;
     await this.tick();
     this.bootstrapped = true;
-    this.ticker = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.ttlMs / 3)));
+    this.ticker = setInterval(() => void this.tick(), Math.max(100, Math.min(1_000, Math.floor(this.ttlMs / 3))));
     this.ticker.unref();
     this.logger.info(
       { holder: this.holder, held: [...this.held], standby: [...this.leaseNames].filter((n) => !this.held.has(n)) },

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { SqliteEventStore } from '@app/eventstore';
+import { type SqliteEventStore } from '@app/eventstore';
 import { generateNationalHierarchyCsv } from '@app/org';
 import { ALL_PROJECTIONS } from '@app/read-models';
 import { createPostgresDatabase } from '../../../libs/readstore/src/testing/read-stores';
@@ -173,7 +173,7 @@ const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-scaleout-'));
   try {
     const file = join(dataDir, 'engine.db');
-    let t = nowMs();
+    const t = nowMs();
     const world = await seed(file);
     const head = await world.store.headPosition();
     const targets = await targetsOf(world.store);

@@ -17,7 +17,8 @@
 //   - a container with ports has liveness and readiness probes (HTTP GET /health/live and
 //     /health/ready on one of its ports), or only the liveness probe when its one port is named
 //     `metrics` (the worker: it takes no traffic); a container without ports is reported;
-//   - a Deployment that mounts a ReadWriteOnce PVC uses the Recreate strategy;
+//   - a Deployment that mounts a ReadWriteOnce PVC uses the Recreate strategy and has one replica
+//     (a second pod on another node could never mount it);
 //   - a StatefulSet's serviceName is a headless Service defined here;
 //   - Services select exactly one workload's pods, and a named targetPort is a port of its container;
 //   - PodDisruptionBudgets select exactly one workload, and minAvailable is below its replicas.
@@ -159,12 +160,10 @@ for (const { doc, where } of workloads) {
     if (claim !== undefined) {
       const pvc = named('PersistentVolumeClaim', claim);
       if (!pvc) fail(where, `volume ${volume.name} names PVC ${claim}, which is not defined here`);
-      else if (
-        doc.kind === 'Deployment' &&
-        (pvc.doc.spec?.accessModes ?? []).includes('ReadWriteOnce') &&
-        spec.strategy?.type !== 'Recreate'
-      ) {
-        fail(where, `mounts the ReadWriteOnce PVC ${claim} but its strategy is not Recreate`);
+      else if (doc.kind === 'Deployment' && (pvc.doc.spec?.accessModes ?? []).includes('ReadWriteOnce')) {
+        if (spec.strategy?.type !== 'Recreate')
+          fail(where, `mounts the ReadWriteOnce PVC ${claim} but its strategy is not Recreate`);
+        if ((spec.replicas ?? 1) > 1) fail(where, `mounts the ReadWriteOnce PVC ${claim} with ${spec.replicas} replicas`);
       }
     }
   }

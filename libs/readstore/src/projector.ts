@@ -25,7 +25,13 @@ export class Projector {
     readonly projections: readonly Projection[],
   ) {}
 
-  /** Creates the checkpoint table and every projection's live tables, if missing. Safe to call from several processes. */
+  /**
+   * Creates the checkpoint table and every projection's live tables, if missing. Safe to call from
+   * several processes, also while another one is already projecting: each projection's tables are
+   * prepared in a transaction of their own under that projection's lock (the one `project` takes),
+   * so a CREATE INDEX never waits on a batch in flight that waits on it in turn (a deadlock seen
+   * with two workers starting at once on PostgreSQL).
+   */
   async prepare(): Promise<void> {
     await this.store.transaction(async (trx) => {
       if (this.store.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(727275)`.execute(trx);
@@ -36,11 +42,23 @@ export class Projector {
         .addColumn('position', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      for (const projection of this.projections) {
+    });
+    for (const projection of this.projections) {
+      await this.store.transaction(async (trx) => {
+        if (this.store.dialect === 'postgres') {
+          await sql`SELECT pg_advisory_xact_lock(727275)`.execute(trx);
+          await this.lockProjection(trx, projection.name);
+        }
         await projection.createTables(trx, tableNames(projection));
         await projection.createIndexes?.(trx, tableNames(projection));
-      }
-    });
+      });
+    }
+  }
+
+  /** The lock every write to a projection's live tables holds: one batch, a prepare or a swap at a time. */
+  private async lockProjection(trx: AnyDb, checkpointName: string): Promise<void> {
+    if (this.store.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtext(${`projection:${checkpointName}`}))`.execute(trx);
   }
 
   /** Loads checkpoints for the subscription runner; writes go through `project`. */
@@ -71,8 +89,7 @@ export class Projector {
       // the old checkpoint and apply their increments twice. A transaction-scoped lock per checkpoint
       // makes the second wait, then see the moved checkpoint and skip. (SQLite's BEGIN IMMEDIATE
       // already serialises the whole transaction.)
-      if (this.store.dialect === 'postgres')
-        await sql`select pg_advisory_xact_lock(hashtext(${`projection:${checkpointName}`}))`.execute(trx);
+      await this.lockProjection(trx, checkpointName);
       const checkpoint = await this.checkpoint(trx, checkpointName);
       const fresh = events.filter((e) => e.position > checkpoint);
       if (fresh.length === 0) return 0;
@@ -126,6 +143,8 @@ export class Projector {
       onProgress?.(report());
     }
     await this.store.transaction(async (trx) => {
+      // The live runner (in this process or another) waits while the tables are swapped under it.
+      await this.lockProjection(trx, projection.name);
       // Events appended since the last page: apply them here, so nothing falls between the swap and the live runner.
       for (;;) {
         const batch = await events.readAll({ after: position, maxCount: batchSize, filter: projection.filter });

@@ -193,11 +193,14 @@ describeOnReadStores('Directive status projection', (open) => {
       total: 3,
       items: [{ unitId: 'BX-02' }],
     });
-    // Under the tree's only root: every assignment, as without `under`.
-    for (const filter of [{}, { status: 'assigned' as const }, { notImplemented: true }])
+    // Under the tree's only root: every assignment, as without `under`; totals from the counters where they can tell.
+    for (const filter of [{}, { status: 'assigned' as const }, { status: 'cancelled' as const }, { notImplemented: true }]) {
       expect(await assignmentsOf(db, 'd1', { ...filter, under: 'LCI', pageSize: 2, page: 2 })).toEqual(
         await assignmentsOf(db, 'd1', { ...filter, pageSize: 2, page: 2 }),
       );
+      const all = await assignmentsOf(db, 'd1', { ...filter, pageSize: 500 });
+      expect(all.total).toBe(all.items.length);
+    }
     expect(await units({ pageSize: 2, page: 2 })).toEqual(['BX-03', 'SP-01']);
     const bx01 = (await assignmentsOf(db, 'd1', { under: 'BX-01' })).items[0];
     expect(bx01).toMatchObject({

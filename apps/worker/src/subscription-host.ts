@@ -30,7 +30,12 @@ const shuffled = <T>(items: T[]): T[] => {
   return items;
 };
 
-type Entry = { subscription: CheckpointedSubscription; lease: string; checkpoints: CheckpointStore };
+type Entry = {
+  subscription: CheckpointedSubscription;
+  lease: string;
+  checkpoints: CheckpointStore;
+  filter: SubscriptionOptions['filter'];
+};
 
 /**
  * Runs the checkpointed subscriptions of this process (projections, sagas, the relay), each only
@@ -87,7 +92,7 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
           'subscription failed; restarting from its checkpoint',
         ),
     });
-    this.entries.set(definition.name, { subscription, lease, checkpoints });
+    this.entries.set(definition.name, { subscription, lease, checkpoints, filter: options.filter });
     this.leaseNames.add(lease);
     if (this.held.has(lease)) subscription.start();
     return subscription;
@@ -113,15 +118,19 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /**
-   * Each subscription with its lag: events in the store after its checkpoint (an upper bound for
-   * filtered ones). A standby's position is the shared checkpoint, kept by whichever process holds it.
+   * Each subscription with its lag: 0 when no event it handles is left after its checkpoint,
+   * otherwise the events in the store after its checkpoint (an upper bound for filtered ones). A
+   * standby's position is the shared checkpoint, kept by whichever process holds the lease.
    */
   async subscriptionStates(): Promise<SubscriptionState[]> {
     const head = await this.store.headPosition();
     return Promise.all(
       this.status().map(async (s) => {
-        const position = s.held ? s.position : await this.entries.get(s.name)!.checkpoints.load(s.name);
-        return { name: s.name, status: s.status, position, lag: Math.max(0, head - position) };
+        const entry = this.entries.get(s.name)!;
+        const position = s.held ? s.position : await entry.checkpoints.load(s.name);
+        const pending =
+          position < head && (await this.store.readAll({ after: position, filter: entry.filter, maxCount: 1 })).length > 0;
+        return { name: s.name, status: s.status, position, lag: pending ? head - position : 0, held: s.held };
       }),
     );
   }

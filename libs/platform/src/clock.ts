@@ -24,7 +24,16 @@ export class ManualClock implements Clock {
 /** What the worker part of a process is doing, for operators: provided by the worker, absent in an api-only process. */
 export const WORK_STATUS = Symbol('WORK_STATUS');
 
-export type SubscriptionState = Readonly<{ name: string; status: string; position: number; lag: number }>;
+export type SubscriptionState = Readonly<{
+  name: string;
+  /** `running`, `retrying`, `stopped`, or `standby` while another worker holds its lease. */
+  status: string;
+  position: number;
+  /** 0 when nothing it handles is left; otherwise the events after its position (an upper bound when it filters). */
+  lag: number;
+  /** Whether this process holds the subscription's lease. */
+  held?: boolean;
+}>;
 
 export interface WorkStatus {
   /** Each checkpointed subscription (projections, sagas, the relay) with how far behind the head it is. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { auditIndexProjection } from '@app/audit';
 import { type EventStore, InMemoryEventStore, type RecordedEvent } from '@app/eventstore';
 import { newEvent } from '@app/eventstore/testing';
@@ -18,6 +19,23 @@ const seed = async (events: EventStore, count: number, from = 0): Promise<void> 
 
 const rows = async (fixture: ReadStoreFixture) =>
   fixture.store.db.selectFrom('rm_audit').select(['position', 'type', 'unit_id', 'summary']).orderBy('position').execute();
+
+/** The names of a table's secondary indexes (not the primary key's). */
+const indexesOn = async (fixture: ReadStoreFixture, table: string): Promise<string[]> => {
+  const result =
+    fixture.store.dialect === 'postgres'
+      ? await sql<{
+          name: string;
+        }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = ${table} AND indexname NOT LIKE '%_pkey'`.execute(
+          fixture.store.db,
+        )
+      : await sql<{
+          name: string;
+        }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table} AND sql IS NOT NULL`.execute(
+          fixture.store.db,
+        );
+  return result.rows.map((r) => r.name).sort();
+};
 
 describeOnReadStores('Projector with the audit index', (open) => {
   let fixture: ReadStoreFixture;
@@ -132,6 +150,12 @@ describeOnReadStores('Projector with the audit index', (open) => {
     // A second rebuild works too (index names do not collide with the swapped-in ones).
     await projector.rebuild(auditIndexProjection, events);
     expect(await rows(fixture)).toEqual(after);
+    // The next start prepares the tables again: the rebuilt indexes are all there is, none twice.
+    const indexesAfterRebuild = await indexesOn(fixture, 'rm_audit');
+    await new Projector(fixture.store, [auditIndexProjection]).prepare();
+    expect(await indexesOn(fixture, 'rm_audit')).toEqual(indexesAfterRebuild);
+    expect(indexesAfterRebuild.length).toBeGreaterThan(0);
+    expect(indexesAfterRebuild.every((name) => !name.endsWith('_g0'))).toBe(true);
   });
 });
 

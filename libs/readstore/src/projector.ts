@@ -49,10 +49,25 @@ export class Projector {
           await sql`SELECT pg_advisory_xact_lock(727275)`.execute(trx);
           await this.lockProjection(trx, projection.name);
         }
-        await projection.createTables(trx, tableNames(projection));
-        await projection.createIndexes?.(trx, tableNames(projection));
+        const names = tableNames(projection);
+        // Indexes come with new tables only: tables that exist have theirs, created here or by a
+        // rebuild under its own generation's names (creating the `g0` ones again would maintain
+        // every index twice). A later index on an existing table is a migration.
+        const existed = await this.tableExists(trx, names[projection.tables[0]]);
+        await projection.createTables(trx, names);
+        if (!existed) await projection.createIndexes?.(trx, names);
       });
     }
+  }
+
+  private async tableExists(trx: AnyDb, table: string): Promise<boolean> {
+    const found =
+      this.store.dialect === 'postgres'
+        ? await sql<{ found: string | null }>`SELECT to_regclass(${table})::text AS found`.execute(trx)
+        : await sql<{
+            found: string | null;
+          }>`SELECT name AS found FROM sqlite_master WHERE type = 'table' AND name = ${table}`.execute(trx);
+    return found.rows.some((r) => r.found !== null);
   }
 
   /** The lock every write to a projection's live tables holds: one batch, a prepare or a swap at a time. */

@@ -10,7 +10,7 @@ import { type RecordedEvent, SqliteEventStore } from '@app/eventstore';
 import { ALL_PROJECTIONS } from '@app/read-models';
 import { PostgresReadStore, Projector, tableNames } from '@app/readstore';
 import type { ReportingObligationOpened } from '@app/reporting';
-import { smallHierarchy, World } from '../bench/commands/world';
+import { draftAndIssue, smallHierarchy, World } from '../bench/commands/world';
 import { createPostgresDatabase } from '../../libs/readstore/src/testing/read-stores';
 import { isSkipped, type MockKafka, mockKafkaUnavailableReason, startMockKafka, waitFor } from '../support/kafka/mock-kafka';
 import { type ReadMessage, readTopics } from '../support/kafka/topic-reader';
@@ -36,28 +36,8 @@ const seed = async (file: string): Promise<void> => {
   const world = new World(file, new Date('2026-03-01T02:00:00Z'));
   const { csv, communeIds } = smallHierarchy(COMMUNES);
   await world.units.importCsv(world.as('admin', 'TW', ['admin']), csv, '2026-01-01');
-  await world.directory.refresh();
-  await world.directives.draft(world.as('officer', 'P', ['officer']), {
-    directiveId: DIRECTIVE,
-    number: '07/KH',
-    kind: 'plan',
-    title: 'Kế hoạch kiểm tra',
-    issuerUnitId: 'P',
-    issuingBody: 'Ban Thường vụ',
-    documentDate: '2026-01-01',
-    basisDirectiveId: null,
-    period: { from: '2026-01-01', to: '2026-12-31' },
-    targets: [
-      { targetId: 't1', code: '(1)', title: 'Hoạt động', shape: 'count_with_floor', measuredAtLevel: 'commune', value: 2 },
-    ],
-    // On request: the one period below is all; nothing opens on schedule while the workers run on the real clock.
-    schedule: { cadence: 'on_request' },
-  });
-  await world.directory.refresh();
-  await world.directives.issue(world.as('leader', 'P', ['leader']), DIRECTIVE, {
-    signedBy: 'Chủ tịch',
-    scope: { level: 'commune', underUnitId: 'P' },
-  });
+  // On request: the one period below is all; nothing opens on schedule while the workers run on the real clock.
+  await draftAndIssue(world, DIRECTIVE, 'P', 'commune', 'on_request');
   await world.reporting.openPeriod(world.as('officer', 'P', ['officer']), DIRECTIVE, {
     period: '2026-03',
     window: { from: '2026-02-15', to: '2026-03-14' },

@@ -53,8 +53,17 @@ export const smallHierarchy = (communes: number): { csv: string; communeIds: str
   return { csv: `${lines.join('\n')}\n`, communeIds };
 };
 
-/** A directive of P with one count target measured at commune level, drafted and issued to every commune under P. */
-export const issueSimpleDirective = async (world: World, directiveId: string, issuer = 'P', level = 'commune'): Promise<void> => {
+/**
+ * A directive of `issuer` with one count target measured at `level`, drafted (not issued). Monthly by
+ * default; `on_request` when nothing may open on schedule while a test or a benchmark runs.
+ */
+export const issueSimpleDirective = async (
+  world: World,
+  directiveId: string,
+  issuer = 'P',
+  level = 'commune',
+  cadence: 'monthly' | 'on_request' = 'monthly',
+): Promise<void> => {
   await world.directives.draft(world.as('officer', issuer, ['officer']), {
     directiveId,
     number: '01/KH',
@@ -66,7 +75,23 @@ export const issueSimpleDirective = async (world: World, directiveId: string, is
     basisDirectiveId: null,
     period: { from: '2026-01-01', to: '2026-12-31' },
     targets: [{ targetId: 't1', code: '(1)', title: 'Hoạt động', shape: 'count_with_floor', measuredAtLevel: level, value: 2 }],
-    schedule: { cadence: 'monthly' },
+    schedule: { cadence },
+  });
+};
+
+/** Drafts that directive and issues it to every unit at `level` under `issuer`. */
+export const draftAndIssue = async (
+  world: World,
+  directiveId: string,
+  issuer: string,
+  level: string,
+  cadence: 'monthly' | 'on_request' = 'monthly',
+): Promise<void> => {
+  await world.directory.refresh();
+  await issueSimpleDirective(world, directiveId, issuer, level, cadence);
+  await world.directives.issue(world.as('leader', issuer, ['leader']), directiveId, {
+    signedBy: 'Chủ tịch',
+    scope: { level, underUnitId: issuer },
   });
 };
 

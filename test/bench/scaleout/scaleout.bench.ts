@@ -15,7 +15,7 @@ import { ALL_PROJECTIONS } from '@app/read-models';
 import { createPostgresDatabase } from '../../../libs/readstore/src/testing/read-stores';
 import { entryPoint, type Started, startProcess } from '../../e2e/process-harness';
 import { type PostgresServer, postgresUnavailableReason, startPostgres } from '../../support/postgres-server';
-import { World } from '../commands/world';
+import { draftAndIssue, World } from '../commands/world';
 import { formatMs, formatOps, formatPercent, isQuick, median, nowMs, printTable } from '../harness';
 
 const quick = isQuick();
@@ -36,27 +36,7 @@ const seed = async (file: string): Promise<World> => {
     generateNationalHierarchyCsv({ branchesPerCommune: BRANCHES }),
     '2026-01-01',
   );
-  await world.directory.refresh();
-  await world.directives.draft(world.as('officer', 'TW', ['officer']), {
-    directiveId: DIRECTIVE,
-    number: '05/KH-ĐCT',
-    kind: 'plan',
-    title: 'Kế hoạch',
-    issuerUnitId: 'TW',
-    issuingBody: 'Đoàn Chủ tịch',
-    documentDate: '2026-01-01',
-    basisDirectiveId: null,
-    period: { from: '2026-01-01', to: '2026-12-31' },
-    targets: [
-      { targetId: 't1', code: '(1)', title: 'Hoạt động', shape: 'count_with_floor', measuredAtLevel: 'branch', value: 2 },
-    ],
-    schedule: { cadence: 'on_request' },
-  });
-  await world.directory.refresh();
-  await world.directives.issue(world.as('leader', 'TW', ['leader']), DIRECTIVE, {
-    signedBy: 'Chủ tịch',
-    scope: { level: 'branch', underUnitId: 'TW' },
-  });
+  await draftAndIssue(world, DIRECTIVE, 'TW', 'branch', 'on_request');
   for (let p = 0; p < PERIODS; p++) {
     await world.reporting.openPeriod(world.as('officer', 'TW', ['officer']), DIRECTIVE, {
       period: periodKey(p + 6),

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { newEvent } from '@app/eventstore/testing';
 import type { RecordedEvent } from '@app/eventstore';
 import { Projector } from '@app/readstore';
@@ -49,7 +50,10 @@ const rollup = async (fixture: ReadStoreFixture, node: string, level = 'commune'
   if (!row) return undefined;
   const { submitted_targets, approved_targets, ...rest } = row;
   const counts = Object.fromEntries(
-    ['expected', 'submitted', 'on_time', 'late', 'approved', 'overdue', 'escalated', 'waived'].map((c) => [c, Number(rest[c])]),
+    ['expected', 'submitted', 'on_time', 'late', 'approved', 'overdue', 'escalated', 'waived', 'awaiting_review'].map((c) => [
+      c,
+      Number(rest[c]),
+    ]),
   );
   return {
     counts,
@@ -155,7 +159,7 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
     await project();
     expect((await obligation(fixture, 'C1')).status).toBe('returned');
     expect(await rollup(fixture, 'D1')).toMatchObject({
-      counts: { expected: 2, submitted: 1, approved: 1 },
+      counts: { expected: 2, submitted: 1, approved: 1, awaiting_review: 0 },
       submitted: { 't-rate': { n: 1, num: 10, den: 100 } },
       approved: { 't-rate': { n: 1, num: 10, den: 100 } },
     });
@@ -168,14 +172,14 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
     await h.submit('C1', H1, 2, values(870, 1000), false);
     await project();
     expect(await rollup(fixture, 'D1')).toMatchObject({
-      counts: { submitted: 2, on_time: 1, late: 1, approved: 1 },
+      counts: { submitted: 2, on_time: 1, late: 1, approved: 1, awaiting_review: 1 },
       submitted: { 't-rate': { n: 2, num: 880, den: 1100 } },
       approved: { 't-rate': { n: 1, num: 10, den: 100 } },
     });
     await h.approve('C1', H1, 2);
     await project();
     expect(await rollup(fixture, 'P')).toMatchObject({
-      counts: { submitted: 2, approved: 2 },
+      counts: { submitted: 2, approved: 2, awaiting_review: 0 },
       approved: { 't-rate': { n: 2, num: 880, den: 1100 } },
     });
   });
@@ -196,7 +200,7 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
     await project();
     // The correction awaits approval: it counts among the submitted values; the approved ones stay.
     expect(await rollup(fixture, 'P')).toMatchObject({
-      counts: { submitted: 2, approved: 2 },
+      counts: { submitted: 2, approved: 2, awaiting_review: 1 },
       submitted: { 't-rate': { n: 2, num: 910, den: 1100 }, 't-total': { n: 2, sum: 55 } },
       approved: { 't-rate': { n: 2, num: 860, den: 1100 }, 't-total': { n: 2, sum: 45 } },
     });
@@ -306,6 +310,7 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
       overdue: 1,
       escalated: 1,
       waived: 1,
+      awaiting_review: 0,
     });
     const now = new Date('2026-06-10T00:00:00Z');
     expect(officialStatus(await obligation(fixture, 'C1'), now)).toBe('overdue');
@@ -323,6 +328,7 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
       overdue: 0,
       escalated: 0,
       waived: 1,
+      awaiting_review: 1,
     });
     expect(officialStatus(await obligation(fixture, 'C1'), now)).toBe('completed_late');
   });
@@ -514,6 +520,20 @@ describeOnReadStores('Reporting status projection (obligations and roll-ups)', (
     await projector.rebuild(projection, h.store, undefined, 3);
     expect(await snapshot(fixture)).toEqual(live);
     await projector.rebuild(projection, h.store);
+    expect(await snapshot(fixture)).toEqual(live);
+  });
+
+  it('fills awaiting_review from the obligations when a read store made before it starts', async () => {
+    await h.open(H1, ['C1', 'C2', 'C3']);
+    await h.submit('C1', H1, 1, values(850, 1000));
+    await h.submit('C2', H1, 1, values(10, 100));
+    await h.approve('C2', H1, 1);
+    await project();
+    const live = await snapshot(fixture);
+    expect((await rollup(fixture, 'P'))?.counts.awaiting_review).toBe(1);
+    // The table as an older version made it, then the next start.
+    await fixture.store.transaction((trx) => sql`ALTER TABLE rm_rollups DROP COLUMN awaiting_review`.execute(trx));
+    await new Projector(fixture.store, [projection]).prepare();
     expect(await snapshot(fixture)).toEqual(live);
   });
 });

@@ -41,7 +41,9 @@ export type CountsView = Readonly<{
 export type LevelStatus = CountsView & { level: string; targets: TargetAggregates };
 export type NodeStatus = Readonly<{ unitId: string; levels: LevelStatus[]; total: CountsView; targets: TargetAggregates }>;
 
-const withCompleteness = ({ on_time, ...counts }: Counts): CountsView => ({
+// awaiting_review serves list totals (totalFromRollups); the views leave it out.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const withCompleteness = ({ on_time, awaiting_review, ...counts }: Counts): CountsView => ({
   ...counts,
   onTime: on_time,
   completeness: counts.expected > 0 ? counts.submitted / counts.expected : null,
@@ -252,21 +254,31 @@ export type ObligationFilter = Readonly<{
   pageSize: number;
 }>;
 
-type TotalColumn = 'expected' | 'submitted' | 'on_time' | 'late' | 'overdue' | 'waived';
-const TOTAL_COLUMNS: readonly TotalColumn[] = ['expected', 'submitted', 'on_time', 'late', 'overdue', 'waived'];
+type TotalColumn = 'expected' | 'submitted' | 'on_time' | 'late' | 'overdue' | 'waived' | 'awaiting_review';
+const TOTAL_COLUMNS: readonly TotalColumn[] = [
+  'expected',
+  'submitted',
+  'on_time',
+  'late',
+  'overdue',
+  'waived',
+  'awaiting_review',
+];
 
 /**
  * How many obligations of a subtree a filter selects, summed from the node's roll-up rows (a few
  * per directive and period) instead of counted over the whole subtree, which at the root of a
  * 100,000-unit tree means joining every obligation; undefined when the roll-ups cannot say (a
- * status other than waived). Past the due instant every report still awaited is overdue, and every
+ * status other than waived or submitted, or submitted with an official status). Past the due instant every report still awaited is overdue, and every
  * obligation of a directive's period has the period's due instant (rm_periods), so the official
  * statuses follow from the counts.
  */
 const totalFromRollups = async (db: AnyDb, f: ObligationFilter): Promise<number | undefined> => {
-  if (f.status !== undefined && f.status !== 'waived') return undefined;
+  if (f.status !== undefined && f.status !== 'waived' && f.status !== 'submitted') return undefined;
   // A waived obligation has no official status.
   if (f.status === 'waived' && f.officialStatus) return 0;
+  // Reports awaiting review by their official status: not in the roll-ups.
+  if (f.status === 'submitted' && f.officialStatus) return undefined;
   let query = db
     .selectFrom(`${ROLLUPS_TABLE} as r`)
     .leftJoin(`${PERIODS_TABLE} as p`, (join) =>
@@ -288,6 +300,7 @@ const totalFromRollups = async (db: AnyDb, f: ObligationFilter): Promise<number 
     const awaited = n('expected') - n('submitted');
     const pastDue = row.due < now;
     if (f.status === 'waived') total += n('waived');
+    else if (f.status === 'submitted') total += n('awaiting_review');
     else if (f.officialStatus === undefined) total += n('expected') + n('waived');
     else if (f.officialStatus === 'completed_on_time') total += n('on_time');
     else if (f.officialStatus === 'completed_late') total += n('late');

@@ -1,7 +1,8 @@
 import type { ReportedValue } from '@app/kernel';
 import type { AnyDb, TableNames } from '@app/readstore';
 import type { ReportValues } from '../domain/report.events';
-import { ancestorsOf, isIn, type ObligationRow } from './obligation-status.projection';
+import { sql } from 'kysely';
+import { ancestorsOf, isIn, OBLIGATION_SCOPE_TABLE, OBLIGATIONS_TABLE, type ObligationRow } from './obligation-status.projection';
 import type { TargetRule } from './reporting-targets';
 import { groupBy, selectWhereIn, upsertRows } from './sql-batches';
 
@@ -14,9 +15,21 @@ export const ROLLUPS_TABLE = 'rm_rollups';
  * - submitted: reports in (submitted or approved; a returned one is not), split into on_time and late;
  * - approved: reports whose values count under include=approved (approved; or in, when the
  *   directive needs no approval);
- * - overdue: marked overdue and still awaited; escalated: with an open escalation.
+ * - overdue: marked overdue and still awaited; escalated: with an open escalation;
+ * - awaiting_review: reports whose status is submitted (a first submission, a resubmission or a
+ *   correction, until approved or returned): the total of "awaiting review in a subtree".
  */
-export const COUNT_COLUMNS = ['expected', 'submitted', 'on_time', 'late', 'approved', 'overdue', 'escalated', 'waived'] as const;
+export const COUNT_COLUMNS = [
+  'expected',
+  'submitted',
+  'on_time',
+  'late',
+  'approved',
+  'overdue',
+  'escalated',
+  'waived',
+  'awaiting_review',
+] as const;
 export type CountColumn = (typeof COUNT_COLUMNS)[number];
 export type Counts = Record<CountColumn, number>;
 
@@ -55,6 +68,7 @@ const zeroCounts = (): Counts => ({
   overdue: 0,
   escalated: 0,
   waived: 0,
+  awaiting_review: 0,
 });
 
 /** One unit's value as parts; null when the value is missing or not of the target's kind. */
@@ -106,6 +120,7 @@ export const contributionOf = (row: ObligationRow, rules: readonly TargetRule[])
       overdue: awaited && row.overdue ? 1 : 0,
       escalated: row.escalated ? 1 : 0,
       waived: row.status === 'waived' ? 1 : 0,
+      awaiting_review: row.status === 'submitted' ? 1 : 0,
     },
     submitted: reportIn ? aggregate(rules, row.current_values) : {},
     approved: aggregate(rules, accepted),
@@ -259,6 +274,37 @@ export const createRollupTable = async (db: AnyDb, t: TableNames): Promise<void>
     .addColumn('approved_targets', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint(`${table}_pk_${t.generation}`, ['directive_id', 'node_unit_id', 'period', 'level'])
     .execute();
+  await addAwaitingReview(db, t);
+};
+
+/**
+ * A read store made before `awaiting_review` existed gets the column, filled from the obligations
+ * (their status and the subtrees that held them), in the transaction that prepares the tables.
+ */
+const addAwaitingReview = async (db: AnyDb, t: TableNames): Promise<void> => {
+  const table = t[ROLLUPS_TABLE];
+  const postgres = db
+    .selectNoFrom([sql<number>`${1}`.as('probe')])
+    .compile()
+    .sql.includes('$1');
+  const found = postgres
+    ? await sql`SELECT 1 FROM information_schema.columns WHERE table_name = ${table} AND column_name = 'awaiting_review' AND table_schema = current_schema()`.execute(
+        db,
+      )
+    : await sql`SELECT 1 FROM pragma_table_info(${table}) WHERE name = 'awaiting_review'`.execute(db);
+  if (found.rows.length > 0) return;
+  await sql`ALTER TABLE ${sql.table(table)} ADD COLUMN awaiting_review integer NOT NULL DEFAULT 0`.execute(db);
+  await sql`
+    UPDATE ${sql.table(table)} SET awaiting_review = (
+      SELECT count(*) FROM ${sql.table(t[OBLIGATION_SCOPE_TABLE])} s
+      JOIN ${sql.table(t[OBLIGATIONS_TABLE])} o
+        ON o.directive_id = s.directive_id AND o.period = s.period AND o.unit_id = s.unit_id
+      WHERE s.node_unit_id = ${sql.table(table)}.node_unit_id
+        AND s.directive_id = ${sql.table(table)}.directive_id
+        AND s.period = ${sql.table(table)}.period
+        AND COALESCE(o.unit_level, ${UNKNOWN_LEVEL}) = ${sql.table(table)}.level
+        AND o.status = 'submitted'
+    )`.execute(db);
 };
 
 /** Indexes for queries only: drill-down to a node's children, and a unit's dashboard. */

@@ -124,16 +124,18 @@ const seed = async (file: string): Promise<void> => {
     // Both start at once (each prepares the read-model tables while the other may already project)
     // and share the leases. Both fire timers.
     const [first, second] = await Promise.all([startWorker(), startWorker()]);
-    await waitFor(
-      async () =>
-        new Set((await leaseHolders()).filter((l) => !l.name.startsWith('member:')).map((l) => pidOf(l.holder))).size === 2,
-      'the two workers to share the work',
-      30_000,
-    );
-    const leasesBefore = (await leaseHolders()).filter((l) => !l.name.startsWith('member:'));
+    // Every projection, the saga, the relay and the digest: each held by one of the two, half each.
+    const workLeases = ALL_PROJECTIONS.length + 3;
+    const work = async () => (await leaseHolders()).filter((l) => !l.name.startsWith('member:'));
+    const shared = (leases: Awaited<ReturnType<typeof work>>) => {
+      const ofFirst = leases.filter((l) => pidOf(l.holder) === first.child.pid).length;
+      return leases.length === workLeases && Math.abs(2 * ofFirst - workLeases) <= 1;
+    };
+    await waitFor(async () => shared(await work()), 'the two workers to share the work half and half', 30_000);
+    const leasesBefore = await work();
     const ofFirst = leasesBefore.filter((l) => pidOf(l.holder) === first.child.pid).length;
     console.log(`work leases: ${ofFirst} held by one worker, ${leasesBefore.length - ofFirst} by the other`);
-    expect(Math.abs(2 * ofFirst - leasesBefore.length)).toBeLessThanOrEqual(1);
+    expect(new Set(leasesBefore.map((l) => l.name)).size).toBe(workLeases);
     // A is the one running the relay: it is killed.
     const relayHolder = pidOf(leasesBefore.find((l) => l.name === 'relay:kafka')!.holder);
     const [a, b] = relayHolder === first.child.pid ? [first, second] : [second, first];

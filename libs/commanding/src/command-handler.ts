@@ -62,6 +62,8 @@ export type CommandHandlerOptions = Readonly<{
   schemaVersionOf?: (eventType: string) => number;
   /** Told how each command ended and about each retry (metrics). */
   observer?: CommandObserver;
+  /** Milliseconds from an arbitrary origin, for the observer's durations; `performance.now` by default. */
+  monotonicMs?: () => number;
 }>;
 
 export class ConcurrencyRetriesExhaustedError extends ConflictError {
@@ -82,6 +84,7 @@ export class CommandHandler {
   private readonly maxRetries: number;
   private readonly schemaVersionOf: (eventType: string) => number;
   private readonly observer: CommandObserver | undefined;
+  private readonly monotonicMs: () => number;
 
   constructor(
     private readonly store: EventStore,
@@ -90,6 +93,7 @@ export class CommandHandler {
     this.maxRetries = options.maxRetries ?? 5;
     this.schemaVersionOf = options.schemaVersionOf ?? (() => 1);
     this.observer = options.observer;
+    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
   }
 
   async handle<C extends Command, E extends Event, S>(
@@ -98,7 +102,7 @@ export class CommandHandler {
     command: C,
     options: HandleOptions<E, S> = {},
   ): Promise<CommandResult> {
-    const started = performance.now();
+    const started = this.monotonicMs();
     try {
       const result = await this.decideAndAppend(decider, streamId, command, options);
       this.report([command.type], result.replayed ? 'replayed' : 'ok', started);
@@ -196,7 +200,7 @@ export class CommandHandler {
     items: readonly NewStreamCommand<C>[],
   ): Promise<BatchResult> {
     if (items.length === 0) return { streams: 0, events: 0, position: 0, replayed: false };
-    const started = performance.now();
+    const started = this.monotonicMs();
     const types = items.map((item) => item.command.type);
     try {
       const result = await this.appendNewStreams(decider, items);
@@ -240,7 +244,7 @@ export class CommandHandler {
     decider: Decider<C, E, S>,
     items: readonly StreamCommand<C>[],
   ): Promise<ManyResult> {
-    const started = performance.now();
+    const started = this.monotonicMs();
     const byStream = new Map<string, C[]>();
     for (const { streamId, command } of items) {
       const list = byStream.get(streamId);
@@ -343,7 +347,7 @@ export class CommandHandler {
   /** Tells the observer that commands of these types ended with one outcome, one call per type. */
   private report(types: readonly string[], outcome: CommandOutcome, started: number): void {
     if (!this.observer) return;
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (this.monotonicMs() - started) / 1000;
     const counts = new Map<string, number>();
     for (const type of types) counts.set(type, (counts.get(type) ?? 0) + 1);
     for (const [type, count] of counts) this.notify((observer) => observer.settled(type, outcome, seconds, count));

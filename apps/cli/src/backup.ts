@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { backupStoreFile } from '@app/eventstore';
 import { sqliteFile } from '@app/platform';
-import { EXIT, embeddedConfig, exitCodeOf } from './exit-codes';
+import { EXIT, embeddedConfig, oneFileArgument, runCommand } from './exit-codes';
 import { ProgressBar } from './progress-bar';
 
 const USAGE = `Usage: npm run backup -- <destination-file> [--force]
@@ -20,24 +19,8 @@ Exit codes: 0 done; 64 bad arguments; 65 DATA_DIR holds no engine store; 66 no s
 `;
 
 const main = async (): Promise<number> => {
-  let args;
-  try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    process.stderr.write(`backup: ${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
-  if (args.positionals.length !== 1 || args.positionals[0].trim() === '') {
-    process.stderr.write(`backup: name one destination file\n\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const args = oneFileArgument('backup', USAGE, 'destination file');
+  if (typeof args === 'number') return args;
   const config = embeddedConfig('backup');
   if (typeof config === 'number') return config;
 
@@ -45,32 +28,19 @@ const main = async (): Promise<number> => {
   const started = Date.now();
   const rate = (pages: number): number => pages / Math.max(0.001, (Date.now() - started) / 1000);
   let pages = 0;
-  try {
-    const summary = await backupStoreFile(sqliteFile(config), args.positionals[0], {
-      force: args.values.force ?? false,
-      onProgress: ({ totalPages, remainingPages }) => {
-        pages = totalPages;
-        bar.update('backup', totalPages - remainingPages, totalPages, rate(totalPages - remainingPages), false, 'pages');
-      },
-      onVerifying: () => {
-        bar.update('backup', pages, pages, rate(pages), true, 'pages');
-        process.stderr.write('backup: checking the copy (integrity, events, head)\n');
-      },
-    });
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return EXIT.ok;
-  } catch (error) {
-    const code = exitCodeOf(error);
-    if (code === undefined) throw error;
-    process.stderr.write(`backup: ${(error as Error).message}\n`);
-    return code;
-  }
+  const summary = await backupStoreFile(sqliteFile(config), args.file, {
+    force: args.force,
+    onProgress: ({ totalPages, remainingPages }) => {
+      pages = totalPages;
+      bar.update('backup', totalPages - remainingPages, totalPages, rate(totalPages - remainingPages), false, 'pages');
+    },
+    onVerifying: () => {
+      bar.update('backup', pages, pages, rate(pages), true, 'pages');
+      process.stderr.write('backup: checking the copy (integrity, events, head)\n');
+    },
+  });
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return EXIT.ok;
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`backup failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(EXIT.failed);
-  },
-);
+runCommand('backup', main);

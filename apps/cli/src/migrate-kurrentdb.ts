@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { ConfigError, loadConfig } from '@app/config';
 import {
   assertStoreFile,
   type CheckpointStore,
@@ -14,7 +13,7 @@ import {
   verifyCopy,
 } from '@app/eventstore';
 import { sqliteFile } from '@app/platform';
-import { EXIT, exitCodeOf } from './exit-codes';
+import { configOrExit, EXIT, exitCodeOf, runCommand } from './exit-codes';
 import { ProgressBar } from './progress-bar';
 
 const USAGE = `Usage: npm run migrate:kurrentdb -- --to <connection string> [--dry-run] [--restart] [--verify]
@@ -73,23 +72,10 @@ const main = async (): Promise<number> => {
     );
     return EXIT.usage;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`migrate:kurrentdb: ${error.message}\n`);
-    return EXIT.config;
-  }
+  const config = configOrExit('migrate:kurrentdb');
+  if (typeof config === 'number') return config;
   const file = sqliteFile(config);
-  try {
-    assertStoreFile(file, 'The source store');
-  } catch (error) {
-    const code = exitCodeOf(error);
-    if (code === undefined) throw error;
-    process.stderr.write(`migrate:kurrentdb: ${(error as Error).message}\n`);
-    return code;
-  }
+  assertStoreFile(file, 'The source store');
 
   let target: KurrentDbEventStore | undefined;
   if (to !== undefined) {
@@ -228,10 +214,4 @@ const translateCheckpoints = async (
   return out;
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`migrate:kurrentdb failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(EXIT.failed);
-  },
-);
+runCommand('migrate:kurrentdb', main);

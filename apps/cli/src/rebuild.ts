@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '@app/config';
 import { ALL_PROJECTIONS, projectionNamed } from '@app/read-models';
 import { openStores } from '@app/platform';
 import { type Projection, Projector } from '@app/readstore';
+import { configOrExit, runCommand } from './exit-codes';
 import { ProgressBar } from './progress-bar';
 
 const USAGE = `Usage: npm run rebuild -- (--all | --projection <name> [--projection <name> ...])
@@ -54,16 +54,8 @@ const main = async (): Promise<number> => {
     return 64;
   }
   const chosen: Projection[] = args.values.all ? [...ALL_PROJECTIONS] : names.map((n) => projectionNamed(n) as Projection);
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`rebuild: ${error.message}\n`);
-      return 78;
-    }
-    throw error;
-  }
+  const config = configOrExit('rebuild');
+  if (typeof config === 'number') return config;
   const stores = await openStores(config);
   try {
     const projector = new Projector(stores.readStore, ALL_PROJECTIONS);
@@ -85,10 +77,4 @@ const main = async (): Promise<number> => {
   }
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`rebuild failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand('rebuild', main);

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { restoreStoreFile } from '@app/eventstore';
 import { sqliteFile } from '@app/platform';
-import { EXIT, embeddedConfig, exitCodeOf } from './exit-codes';
+import { EXIT, embeddedConfig, oneFileArgument, runCommand } from './exit-codes';
 
 const USAGE = `Usage: npm run restore -- <backup-file> [--force]
 
@@ -21,50 +20,21 @@ Exit codes: 0 done; 64 bad arguments; 65 not a valid backup (not SQLite, damaged
 `;
 
 const main = async (): Promise<number> => {
-  let args;
-  try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    process.stderr.write(`restore: ${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
-  if (args.positionals.length !== 1 || args.positionals[0].trim() === '') {
-    process.stderr.write(`restore: name one backup file\n\n${USAGE}`);
-    return EXIT.usage;
-  }
+  const args = oneFileArgument('restore', USAGE, 'backup file');
+  if (typeof args === 'number') return args;
   const config = embeddedConfig('restore');
   if (typeof config === 'number') return config;
 
-  try {
-    const summary = await restoreStoreFile(args.positionals[0], sqliteFile(config), { force: args.values.force ?? false });
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-    if (config.READSTORE_URL) {
-      // The read models and the relay's and sagas' checkpoints live in PostgreSQL: they are ahead of the restored log.
-      process.stderr.write(
-        `restore: READSTORE_URL is set, so the read models and checkpoints in PostgreSQL are ahead of the restored events (head ${summary.headPosition}). ` +
-          `Before starting the engine: lower every checkpoint above ${summary.headPosition} to it, then "npm run rebuild -- --all" (docs/operations.md, "Backup and restore")\n`,
-      );
-    }
-    return EXIT.ok;
-  } catch (error) {
-    const code = exitCodeOf(error);
-    if (code === undefined) throw error;
-    process.stderr.write(`restore: ${(error as Error).message}\n`);
-    return code;
+  const summary = await restoreStoreFile(args.file, sqliteFile(config), { force: args.force });
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (config.READSTORE_URL) {
+    // The read models and the relay's and sagas' checkpoints live in PostgreSQL: they are ahead of the restored log.
+    process.stderr.write(
+      `restore: READSTORE_URL is set, so the read models and checkpoints in PostgreSQL are ahead of the restored events (head ${summary.headPosition}). ` +
+        `Before starting the engine: lower every checkpoint above ${summary.headPosition} to it, then "npm run rebuild -- --all" (docs/operations.md, "Backup and restore")\n`,
+    );
   }
+  return EXIT.ok;
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`restore failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(EXIT.failed);
-  },
-);
+runCommand('restore', main);

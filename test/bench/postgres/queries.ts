@@ -1,7 +1,7 @@
 // The read-model queries behind the API's read endpoints (apps/api/src/**/*.controller.ts), each as
 // the controller calls it, with the parameters the dashboard (apps/web) sends. `make` picks the
 // parameters for one call at a node; the call it returns runs unchanged on either read store.
-import { AUDIT_TABLE } from '@app/audit';
+import { auditTrail } from '@app/audit';
 import { assignmentsOf, childDirectives, directiveById } from '@app/directives';
 import { childrenAt, unitAt, unitViewAt } from '@app/org';
 import type { AnyDb } from '@app/readstore';
@@ -39,36 +39,6 @@ const directiveFor = (node: Node, r: () => number): string =>
   ).directiveId;
 
 const periodOf = (r: () => number): string => pick(PERIODS, r).period;
-
-/**
- * GET /audit as AuditController.list builds it (apps/api/src/audit/audit.controller.ts): the
- * controller has no query function of its own, so its statement is repeated here column for column.
- */
-const audit = (
-  db: AnyDb,
-  f: { directiveId?: string; unitId?: string; period?: string; actorUser?: string; limit: number },
-): Promise<unknown> => {
-  let select = db
-    .selectFrom(AUDIT_TABLE)
-    .select([
-      'position',
-      'occurred_at',
-      'type',
-      'actor_user',
-      'actor_unit',
-      'directive_id',
-      'unit_id',
-      'period',
-      'stream_id',
-      'event_id',
-      'summary',
-    ]);
-  if (f.directiveId) select = select.where('directive_id', '=', f.directiveId);
-  if (f.unitId) select = select.where('unit_id', '=', f.unitId);
-  if (f.period) select = select.where('period', '=', f.period);
-  if (f.actorUser) select = select.where('actor_user', '=', f.actorUser);
-  return select.orderBy('position').limit(f.limit).execute();
-};
 
 export const QUERIES: readonly QueryDef[] = [
   {
@@ -183,13 +153,13 @@ export const QUERIES: readonly QueryDef[] = [
     endpoint: 'GET /audit?directiveId&unitId&period',
     make: (node, r) => {
       const f = { directiveId: directiveFor(node, r), unitId: node.unitId, period: periodOf(r), limit: 10000 };
-      return (db) => audit(db, f);
+      return (db) => auditTrail(db, f);
     },
   },
   {
     name: 'audit: a unit, first page',
     endpoint: 'GET /audit?unitId',
-    make: (node) => (db) => audit(db, { unitId: node.unitId, limit: 100 }),
+    make: (node) => (db) => auditTrail(db, { unitId: node.unitId, limit: 100 }),
   },
   {
     name: 'audit: an actor in a directive, first page',
@@ -198,7 +168,7 @@ export const QUERIES: readonly QueryDef[] = [
       // Officers act on their own unit's streams; leaders review their children's reports.
       const actorUser = node.level === 'branch' || r() < 0.5 ? `officer.${node.unitId}` : `leader.${node.unitId}`;
       const f = { directiveId: directiveFor(node, r), actorUser, limit: 100 };
-      return (db) => audit(db, f);
+      return (db) => auditTrail(db, f);
     },
   },
 ];

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AUDIT_TABLE, type AuditRow, auditIndexProjection } from '@app/audit';
+import { AUDIT_COLUMNS, auditIndexProjection, auditTrail } from '@app/audit';
 import { DirectiveService } from '@app/directives';
 import { ValidationError } from '@app/kernel';
 import { Access, UnitDirectory } from '@app/org';
@@ -9,20 +9,6 @@ import { Consistency } from '@app/read-models';
 import { Projector } from '@app/readstore';
 import type { EngineRequest } from '../http/request-context';
 import { AuditQueryDto } from './audit.dto';
-
-const COLUMNS = [
-  'position',
-  'occurred_at',
-  'type',
-  'actor_user',
-  'actor_unit',
-  'directive_id',
-  'unit_id',
-  'period',
-  'stream_id',
-  'event_id',
-  'summary',
-] as const;
 
 const csvCell = (value: unknown): string => {
   const text = value === null || value === undefined ? '' : String(value);
@@ -63,24 +49,27 @@ export class AuditController {
       if (directive.status !== 'none') this.access.requireRead(principal, directive.header.issuerUnitId);
     }
     const fresh = await this.consistency.waitFor([auditIndexProjection], query.minPosition);
-    let select = this.projector.store.db.selectFrom(AUDIT_TABLE).select([...COLUMNS]);
-    if (query.directiveId) select = select.where('directive_id', '=', query.directiveId);
-    if (query.unitId) select = select.where('unit_id', '=', query.unitId);
-    if (query.period) select = select.where('period', '=', query.period);
-    if (query.actorUser) select = select.where('actor_user', '=', query.actorUser);
-    if (query.actorUnit) select = select.where('actor_unit', '=', query.actorUnit);
-    if (query.type) select = select.where('type', '=', query.type);
-    if (query.from) select = select.where('occurred_at', '>=', new Date(query.from).toISOString());
-    if (query.to) select = select.where('occurred_at', '<', new Date(query.to).toISOString());
-    if (query.afterPosition !== undefined) select = select.where('position', '>', query.afterPosition);
     const limit = query.limit ?? 100;
-    const rows = (await select.orderBy('position').limit(limit).execute()) as AuditRow[];
+    const rows = await auditTrail(this.projector.store.db, {
+      directiveId: query.directiveId,
+      unitId: query.unitId,
+      period: query.period,
+      actorUser: query.actorUser,
+      actorUnit: query.actorUnit,
+      type: query.type,
+      from: query.from ? new Date(query.from).toISOString() : undefined,
+      to: query.to ? new Date(query.to).toISOString() : undefined,
+      afterPosition: query.afterPosition,
+      limit,
+    });
     void reply.header('x-read-consistent', String(fresh));
     if (query.format === 'csv') {
       void reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="audit.csv"');
-      return [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(','))].join('\r\n') + '\r\n';
+      return (
+        [AUDIT_COLUMNS.join(','), ...rows.map((row) => AUDIT_COLUMNS.map((c) => csvCell(row[c])).join(','))].join('\r\n') + '\r\n'
+      );
     }
     const last = rows[rows.length - 1];
     return {

@@ -46,7 +46,7 @@ const sharedPerScrape = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-type SubscriptionReading = Readonly<{ name: string; position: number; lagSeconds: number }>;
+type SubscriptionReading = Readonly<{ name: string; position: number; lagSeconds: number; pending: boolean }>;
 
 /**
  * Gauges computed when scraped, from the shared stores (so every instance answers the same): the
@@ -84,7 +84,7 @@ export const registerWorkGauges = (registry: Registry, sources: WorkSources): vo
     if (s.optional && position === 0) return undefined;
     const [next] = await sources.store.readAll({ after: position, filter: s.filter, maxCount: 1 });
     const lagSeconds = next ? Math.max(0, sources.now() - next.recordedAt) / 1000 : 0;
-    return { name: s.name, position, lagSeconds };
+    return { name: s.name, position, lagSeconds, pending: next !== undefined };
   };
   const subscriptions = sharedPerScrape(async () =>
     (await Promise.all(sources.subscriptions.map((s) => guarded(s.name, () => readSubscription(s))))).filter(
@@ -126,12 +126,12 @@ export const registerWorkGauges = (registry: Registry, sources: WorkSources): vo
   );
   gauge(
     'vwu_subscription_lag_events',
-    'Events in the log after the checkpoint (head - position); an upper bound for subscriptions that filter',
+    'Events in the log after the checkpoint (head - position) while the subscription has any left to handle, else 0; an upper bound for subscriptions that filter',
     ['subscription'],
     async (g) => {
       const [position, readings] = await Promise.all([head(), subscriptions()]);
       if (position === undefined) return;
-      for (const r of readings) g.set({ subscription: r.name }, Math.max(0, position - r.position));
+      for (const r of readings) g.set({ subscription: r.name }, r.pending ? Math.max(0, position - r.position) : 0);
     },
   );
   gauge(

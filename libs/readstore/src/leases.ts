@@ -1,7 +1,9 @@
 import { type RawBuilder, sql } from 'kysely';
+import { OPS_LEASES_TABLE } from '@app/eventstore';
 import type { ReadStore } from './read-store';
 
-export const LEASES_TABLE = 'ops_leases';
+/** The table's name is the event store's: `restore` looks in it for a live process before replacing the file. */
+export const LEASES_TABLE = OPS_LEASES_TABLE;
 
 export type Lease = Readonly<{
   name: string;

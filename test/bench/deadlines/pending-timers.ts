@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { SqliteEventStore, WriteLock } from '@app/eventstore';
 import { ALL_PROJECTIONS } from '@app/read-models';
 import { Projector, SqliteReadStore } from '@app/readstore';
-import { TIMERS_TABLE } from '@app/reporting';
+import { claimStatement, TIMERS_TABLE } from '@app/reporting';
 import { World, smallHierarchy } from '../commands/world';
 import type { TempFiles } from '../harness';
 
@@ -117,25 +117,14 @@ export const seedPendingTimers = async (
   return { rows, fillMs: Date.now() - started };
 };
 
-/** The claim's statements as `TimerClaims.claimObligationTimers` builds them (timer-claims.ts), with SQLite's plan for each. */
+/** The claim's statement as `TimerClaims.claimObligationTimers` runs it (timer-claims.ts), with SQLite's plan. */
 export const claimQueryPlan = async (file: string, now: number): Promise<{ sql: string; plan: string[] }[]> => {
   const readStore = new SqliteReadStore(file);
   const raw = new Database(file, { readonly: true });
   try {
-    const due = readStore.db
-      .selectFrom(TIMERS_TABLE)
-      .select('timer_id')
-      .where('armed', '=', 1)
-      .where('fire_at', '<=', now)
-      .where('claimed_until', '<=', now)
-      .orderBy('fire_at')
-      .limit(500);
-    const update = readStore.db
-      .updateTable(TIMERS_TABLE)
-      .set({ claimed_until: now + 60_000 })
-      .where('timer_id', 'in', due)
-      .returningAll();
-    return [due.compile(), update.compile()].map(({ sql, parameters }) => ({
+    // The one statement the scheduler runs (its bounded SELECT of due timers is a subquery: the plan shows both).
+    const update = claimStatement(readStore.db, 'sqlite', now, 500, 60_000);
+    return [update.compile()].map(({ sql, parameters }) => ({
       sql,
       plan: (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((r) => r.detail),
     }));

@@ -19,6 +19,27 @@ export type TimerCounts = Readonly<{
 }>;
 
 /**
+ * The claim of up to `limit` due obligation timers, oldest first, for `leaseMs`: one UPDATE over a
+ * bounded SELECT (locked with SKIP LOCKED on PostgreSQL). Exported for the benchmark's query plan.
+ */
+export const claimStatement = (db: AnyDb, dialect: ReadStore['dialect'], now: number, limit: number, leaseMs: number) => {
+  let due = db
+    .selectFrom(TIMERS_TABLE)
+    .select('timer_id')
+    .where('armed', '=', 1)
+    .where('fire_at', '<=', now)
+    .where('claimed_until', '<=', now)
+    .orderBy('fire_at')
+    .limit(limit);
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+  return db
+    .updateTable(TIMERS_TABLE)
+    .set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
+    .where('timer_id', 'in', due)
+    .returningAll();
+};
+
+/**
  * Claims due timers in bounded batches. A claim sets `claimed_until` (a lease): other schedulers
  * and later passes skip the row until the lease ends, by which time the event the timer fired has
  * normally been projected and the row is gone. On PostgreSQL the candidate rows are locked with
@@ -29,23 +50,9 @@ export class TimerClaims {
   constructor(private readonly store: ReadStore) {}
 
   async claimObligationTimers(now: number, limit: number, leaseMs: number): Promise<TimerRow[]> {
-    const rows = await this.store.transaction(async (trx) => {
-      let due = trx
-        .selectFrom(TIMERS_TABLE)
-        .select('timer_id')
-        .where('armed', '=', 1)
-        .where('fire_at', '<=', now)
-        .where('claimed_until', '<=', now)
-        .orderBy('fire_at')
-        .limit(limit);
-      if (this.store.dialect === 'postgres') due = due.forUpdate().skipLocked();
-      return (await trx
-        .updateTable(TIMERS_TABLE)
-        .set({ claimed_until: now + leaseMs, attempts: sql`attempts + 1` })
-        .where('timer_id', 'in', due)
-        .returningAll()
-        .execute()) as TimerRow[];
-    });
+    const rows = await this.store.transaction(
+      async (trx) => (await claimStatement(trx, this.store.dialect, now, limit, leaseMs).execute()) as TimerRow[],
+    );
     return rows
       .map((r) => numeric(r, ['fire_at', 'claimed_until', 'step', 'armed', 'attempts', 'days_before']))
       .sort((a, b) => a.fire_at - b.fire_at || a.timer_id.localeCompare(b.timer_id));

@@ -8,6 +8,7 @@ import {
   CheckpointedSubscription,
   EVENT_STORE,
   type EventStore,
+  nextEventFor,
   type SubscriptionOptions,
 } from '@app/eventstore';
 import { CHECKPOINT_STORE, LOGGER, READ_STORE, type SubscriptionState } from '@app/platform';
@@ -128,8 +129,7 @@ export class SubscriptionHost implements OnApplicationBootstrap, BeforeApplicati
       this.status().map(async (s) => {
         const entry = this.entries.get(s.name)!;
         const position = s.held ? s.position : await entry.checkpoints.load(s.name);
-        const pending =
-          position < head && (await this.store.readAll({ after: position, filter: entry.filter, maxCount: 1 })).length > 0;
+        const pending = position < head && (await nextEventFor(this.store, position, entry.filter)) !== undefined;
         return { name: s.name, status: s.status, position, lag: pending ? head - position : 0, held: s.held };
       }),
     );

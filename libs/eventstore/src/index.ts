@@ -11,6 +11,7 @@ export * from './in-memory/in-memory-event-store';
 export * from './subscriptions/checkpoint-store';
 export * from './subscriptions/sqlite-checkpoint-store';
 export * from './subscriptions/checkpointed-subscription';
+export * from './subscriptions/next-event';
 export * from './kurrentdb/kurrentdb-event-store';
 export * from './sqlite/write-lock';
 export * from './sqlite/store-file.errors';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { EventFilter, EventStore } from '@app/eventstore';
+import { type EventFilter, type EventStore, nextEventFor } from '@app/eventstore';
 
 /** A checkpointed subscriber whose progress is read from the shared stores, by any process. */
 export type SubscriptionSource = Readonly<{
@@ -82,7 +82,7 @@ export const registerWorkGauges = (registry: Registry, sources: WorkSources): vo
   const readSubscription = async (s: SubscriptionSource): Promise<SubscriptionReading | undefined> => {
     const position = await s.checkpoint();
     if (s.optional && position === 0) return undefined;
-    const [next] = await sources.store.readAll({ after: position, filter: s.filter, maxCount: 1 });
+    const next = await nextEventFor(sources.store, position, s.filter);
     const lagSeconds = next ? Math.max(0, sources.now() - next.recordedAt) / 1000 : 0;
     return { name: s.name, position, lagSeconds, pending: next !== undefined };
   };
